@@ -1,0 +1,301 @@
+import type {
+  ApiKey,
+  Attempt,
+  AttemptErrorKind,
+  AttemptTrigger,
+  Delivery,
+  DeliveryStatus,
+  Endpoint,
+  EventType,
+  Json,
+  Message,
+  Source,
+} from './types.ts';
+
+/**
+ * The one contract both engines implement (`sqlite/` and `postgres/`, same file names).
+ * Engine differences are capabilities here, never `if (engine === …)` outside `store/`.
+ * Expected failures throw `StoreError` (see store-error.ts) with a stable code.
+ */
+export interface Store {
+  readonly engine: 'sqlite' | 'postgres';
+  readonly capabilities: StoreCapabilities;
+
+  /** Applies pending numbered migrations; idempotent and safe when two processes race (PostgreSQL). */
+  migrate(): Promise<{ applied: string[] }>;
+  /** True when reachable and every migration is applied (for /readyz). */
+  ping(): Promise<{ ok: true } | { ok: false; reason: string }>;
+  close(): Promise<void>;
+
+  // --- write path -------------------------------------------------------------------------------------
+  /**
+   * Stores one message and its deliveries in one commit and resolves only after that commit.
+   * Concurrent calls may share a group commit. A clash on (tenant, idempotencyKey) or on
+   * (sourceId, dedupKey) stores nothing and returns the existing message with `duplicate: true`.
+   */
+  insertMessage(input: NewMessage): Promise<InsertOutcome>;
+  /** All messages in one commit (all or nothing, apart from duplicates, which are reported as such). */
+  insertMessages(inputs: NewMessage[]): Promise<InsertOutcome[]>;
+
+  // --- queue ------------------------------------------------------------------------------------------
+  /**
+   * Claims up to `limit` due deliveries (pending/failed with nextAttemptAt <= now, or in_flight with an
+   * expired lease), oldest due first, skipping rows other workers hold. Each claim bumps `leaseToken`
+   * and `attemptCount`; an expired lease whose attempts are used up becomes `exhausted` instead.
+   * `excludeEndpoints` lets the dispatcher skip endpoints that are at their concurrency or rate limit.
+   */
+  claimDeliveries(request: ClaimRequest): Promise<ClaimedDelivery[]>;
+  /**
+   * Records attempts and moves their deliveries on, batched. A result whose leaseToken is no longer
+   * current (the lease expired and another worker took over) is refused: `accepted: false`, the
+   * delivery is untouched, the attempt row is still written (it happened).
+   */
+  completeAttempts(results: AttemptResult[]): Promise<{ deliveryId: string; accepted: boolean }[]>;
+  /** Gives claimed deliveries back without counting an attempt (graceful shutdown). */
+  releaseDeliveries(claims: { deliveryId: string; leaseToken: number }[]): Promise<number>;
+  /** Records a manual resend: an attempt marked `manual`; the delivery's schedule is not disturbed. */
+  recordManualAttempt(attempt: NewAttempt): Promise<Attempt>;
+  /** Creates (or returns) the delivery of a message to an endpoint, for resends to new endpoints. */
+  ensureDelivery(messageId: string, endpointId: string, maxAttempts: number): Promise<Delivery>;
+  /** Failed and exhausted deliveries of an endpoint created in [since, until) go back to pending now. */
+  recoverDeliveries(filter: { endpointId: string; since: number; until: number }): Promise<number>;
+  /** Pending and failed deliveries matching the filter become `cancelled`. */
+  cancelDeliveries(filter: { messageId?: string; endpointId?: string; deliveryId?: string }): Promise<number>;
+  /** Earliest time something becomes claimable, for the dispatcher's sleep; null when the queue is empty. */
+  nextDueAt(): Promise<number | null>;
+  /**
+   * Calls `listener` when new work may be due (in-process signal on SQLite, LISTEN/NOTIFY on
+   * PostgreSQL with automatic re-listen). Polling stays the fallback. Returns the unsubscribe.
+   */
+  onWork(listener: () => void): () => void;
+
+  // --- reads ------------------------------------------------------------------------------------------
+  getMessage(id: string): Promise<Message | null>;
+  listMessages(query: MessageQuery): Promise<Page<Message>>;
+  getDelivery(id: string): Promise<Delivery | null>;
+  listDeliveries(query: DeliveryQuery): Promise<Page<Delivery>>;
+  listAttempts(query: AttemptQuery): Promise<Page<Attempt>>;
+  /** Counts per time bucket for health charts. */
+  countDeliveries(query: CountQuery): Promise<CountBucket[]>;
+  /** Deliveries due now or overdue, and the age of the oldest one (metrics). */
+  queueDepth(now: number): Promise<{ due: number; oldestDueAt: number | null }>;
+
+  // --- resources --------------------------------------------------------------------------------------
+  createEndpoint(input: NewEndpoint): Promise<Endpoint>;
+  getEndpoint(id: string): Promise<Endpoint | null>;
+  listEndpoints(query: ResourceQuery): Promise<Page<Endpoint>>;
+  /** Every enabled endpoint, for routing (callers cache it and refresh on `endpointsVersion` change). */
+  listActiveEndpoints(): Promise<Endpoint[]>;
+  /** Bumped on every endpoint write, so routers know when their cache is stale. */
+  endpointsVersion(): Promise<number>;
+  updateEndpoint(id: string, patch: EndpointPatch): Promise<Endpoint>;
+  deleteEndpoint(id: string): Promise<void>;
+
+  createSource(input: NewSource): Promise<Source>;
+  getSource(id: string): Promise<Source | null>;
+  getSourceByToken(token: string): Promise<Source | null>;
+  getSourceByAlias(alias: string): Promise<Source | null>;
+  getSourceByName(name: string): Promise<Source | null>;
+  listSources(query: ResourceQuery): Promise<Page<Source>>;
+  updateSource(id: string, patch: SourcePatch): Promise<Source>;
+  deleteSource(id: string): Promise<void>;
+
+  upsertEventType(input: NewEventType): Promise<EventType>;
+  getEventType(name: string): Promise<EventType | null>;
+  listEventTypes(query: ResourceQuery): Promise<Page<EventType>>;
+  deleteEventType(name: string): Promise<void>;
+
+  createApiKey(input: NewApiKey): Promise<ApiKey>;
+  getApiKeyByHash(hash: string): Promise<ApiKey | null>;
+  listApiKeys(query: ResourceQuery): Promise<Page<ApiKey>>;
+  revokeApiKey(id: string): Promise<ApiKey>;
+  touchApiKey(id: string, at: number): Promise<void>;
+  countApiKeys(): Promise<number>;
+
+  // --- operations -------------------------------------------------------------------------------------
+  getMeta(key: string): Promise<string | null>;
+  setMeta(key: string, value: string): Promise<void>;
+  /**
+   * Runs `fn` only if no other process holds the named lock (advisory lock on PostgreSQL, in-process
+   * on SQLite); returns `{ ran: false }` without waiting otherwise.
+   */
+  withExclusiveJob<T>(name: string, fn: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }>;
+  /**
+   * One bounded batch of retention work. Never touches pending or in-flight deliveries. Call repeatedly
+   * until every count is zero.
+   */
+  prune(policy: RetentionPolicy): Promise<PruneResult>;
+}
+
+export interface StoreCapabilities {
+  /** Many processes can share this store (claims with SKIP LOCKED, advisory locks). */
+  multiProcess: boolean;
+  /** Wake-ups cross processes (LISTEN/NOTIFY). */
+  crossProcessWakeups: boolean;
+}
+
+/** What every engine's factory takes: time and ids are injected so tests control them. */
+export interface StoreDeps {
+  clock: () => number;
+  /** Returns a new unique, time-sortable id with the given prefix (`msg`, `dlv`, `att`, `ep`, …). */
+  newId: (prefix: string) => string;
+}
+
+export interface NewMessage {
+  tenant?: string | null;
+  eventType: string;
+  eventId?: string | null;
+  channels?: string[];
+  sourceId?: string | null;
+  subPath?: string | null;
+  headers?: Record<string, string>;
+  contentType: string;
+  body: Uint8Array;
+  idempotencyKey?: string | null;
+  dedupKey?: string | null;
+  /** One delivery per endpoint, created in the same commit. */
+  deliveries: { endpointId: string; maxAttempts: number; nextAttemptAt?: number }[];
+}
+
+export type InsertOutcome =
+  | { message: Message; duplicate: false; deliveryIds: string[] }
+  | { message: Message; duplicate: true };
+
+export interface ClaimRequest {
+  workerId: string;
+  limit: number;
+  leaseMs: number;
+  excludeEndpoints?: string[];
+}
+
+export interface ClaimedDelivery {
+  delivery: Delivery;
+  leaseToken: number;
+}
+
+export interface NewAttempt {
+  deliveryId: string;
+  messageId: string;
+  endpointId: string;
+  attemptNumber: number;
+  trigger: AttemptTrigger;
+  url: string;
+  requestHeaders: Record<string, string>;
+  responseStatus: number | null;
+  responseHeaders: Record<string, string>;
+  responseBody: string | null;
+  durationMs: number;
+  errorKind: AttemptErrorKind;
+  errorMessage: string | null;
+}
+
+export type AttemptOutcome =
+  | { kind: 'succeeded' }
+  | { kind: 'retry'; nextAttemptAt: number }
+  | { kind: 'exhausted' }
+  | { kind: 'cancelled' };
+
+export interface AttemptResult {
+  deliveryId: string;
+  leaseToken: number;
+  attempt: NewAttempt;
+  outcome: AttemptOutcome;
+  /** Endpoint health effect: success clears failingSince, failure sets it if unset, disable disables. */
+  endpoint?: { effect: 'success' } | { effect: 'failure' } | { effect: 'disable'; reason: string };
+}
+
+export interface Page<T> {
+  data: T[];
+  /** Opaque; pass back as `cursor` for the next page; null at the end. */
+  nextCursor: string | null;
+}
+
+export interface PageQuery {
+  /** 1–1000, default 50. */
+  limit?: number;
+  cursor?: string | null;
+}
+
+export interface ResourceQuery extends PageQuery {
+  tenant?: string | null;
+}
+
+export interface MessageQuery extends PageQuery {
+  tenant?: string;
+  eventType?: string;
+  sourceId?: string;
+  channel?: string;
+  /** Messages with a delivery to this endpoint. */
+  endpointId?: string;
+  since?: number;
+  until?: number;
+}
+
+export interface DeliveryQuery extends PageQuery {
+  tenant?: string;
+  messageId?: string;
+  endpointId?: string;
+  status?: DeliveryStatus | DeliveryStatus[];
+  since?: number;
+  until?: number;
+}
+
+export interface AttemptQuery extends PageQuery {
+  deliveryId?: string;
+  messageId?: string;
+  endpointId?: string;
+  since?: number;
+  until?: number;
+}
+
+export interface CountQuery {
+  since: number;
+  until: number;
+  bucketMs: number;
+  endpointId?: string;
+  tenant?: string;
+}
+
+export interface CountBucket {
+  start: number;
+  messages: number;
+  succeeded: number;
+  failed: number;
+  /** p95 of succeeded attempts' durationMs in the bucket, null when none. */
+  p95DurationMs: number | null;
+}
+
+export type NewEndpoint = Omit<
+  Endpoint,
+  'id' | 'createdAt' | 'updatedAt' | 'failingSince' | 'disabledReason'
+> & {
+  disabledReason?: string | null;
+};
+export type EndpointPatch = Partial<Omit<Endpoint, 'id' | 'createdAt' | 'updatedAt'>>;
+
+export type NewSource = Omit<Source, 'id' | 'createdAt' | 'updatedAt'>;
+export type SourcePatch = Partial<Omit<Source, 'id' | 'createdAt' | 'updatedAt'>>;
+
+export type NewEventType = Omit<EventType, 'createdAt' | 'updatedAt'>;
+
+export type NewApiKey = Omit<ApiKey, 'id' | 'createdAt' | 'lastUsedAt' | 'revokedAt'>;
+
+export interface RetentionPolicy {
+  now: number;
+  /** Message bodies older than this are cleared (default 30 days). */
+  payloadRetentionMs: number;
+  /** Attempt rows older than this are deleted. */
+  attemptRetentionMs: number;
+  /** Finished deliveries (succeeded, exhausted, cancelled) older than this are deleted. */
+  deliveryRetentionMs: number;
+  /** Rows per statement, so cleanup never holds the write path for long. */
+  batchSize: number;
+}
+
+export interface PruneResult {
+  payloadsCleared: number;
+  attemptsDeleted: number;
+  deliveriesDeleted: number;
+}
+
+export type { Json };
