@@ -43,6 +43,8 @@ export interface Store {
    * expired lease), oldest due first, skipping rows other workers hold. Each claim bumps `leaseToken`
    * and `attemptCount`; an expired lease whose attempts are used up becomes `exhausted` instead.
    * `excludeEndpoints` lets the dispatcher skip endpoints that are at their concurrency or rate limit.
+   * Deliveries of disabled endpoints are never claimed: they stay as they are (recoverable) until the
+   * endpoint is enabled again. Deleting an endpoint cancels its unfinished deliveries.
    */
   claimDeliveries(request: ClaimRequest): Promise<ClaimedDelivery[]>;
   /**
