@@ -73,6 +73,8 @@ export interface Store {
 
   // --- reads ------------------------------------------------------------------------------------------
   getMessage(id: string): Promise<Message | null>;
+  /** Several messages in one query (the dispatcher loads a claimed batch's messages at once); missing ids are left out. */
+  getMessages(ids: string[]): Promise<Message[]>;
   listMessages(query: MessageQuery): Promise<Page<Message>>;
   getDelivery(id: string): Promise<Delivery | null>;
   listDeliveries(query: DeliveryQuery): Promise<Page<Delivery>>;
