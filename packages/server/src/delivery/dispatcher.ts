@@ -1,0 +1,384 @@
+import type { AttemptOutcome, AttemptResult, ClaimedDelivery, NewAttempt, Store } from '../store/store.ts';
+import type { Attempt, AttemptTrigger, Delivery, Endpoint, Message } from '../store/types.ts';
+import { CompletionBatcher } from './completion-batcher.ts';
+import { EndpointLimiter } from './endpoint-limiter.ts';
+
+/** What one HTTP try produced, already classified by the retry policy. */
+export interface AttemptRun {
+  attempt: NewAttempt;
+  outcome: AttemptOutcome;
+  endpointEffect: NonNullable<AttemptResult['endpoint']>;
+}
+
+export interface AttemptInput {
+  message: Message;
+  endpoint: Endpoint;
+  delivery: Delivery;
+  attemptNumber: number;
+  trigger: AttemptTrigger;
+  signal: AbortSignal;
+}
+
+export type RunAttempt = (input: AttemptInput) => Promise<AttemptRun>;
+
+export interface DispatcherLogger {
+  info(object: object, message?: string): void;
+  warn(object: object, message?: string): void;
+  error(object: object, message?: string): void;
+}
+
+export interface DispatcherOptions {
+  store: Store;
+  runAttempt: RunAttempt;
+  /** Max attempts for a resend's delivery when none exists yet (from the retry policy). */
+  maxAttempts: (endpoint: Endpoint) => number;
+  clock: () => number;
+  logger: DispatcherLogger;
+  workerId: string;
+  /** Attempts in flight across all endpoints. */
+  concurrency?: number;
+  /** Deliveries claimed per query. */
+  batchSize?: number;
+  /** Lease per claim: longer than the longest attempt, so a live worker never loses its lease. */
+  leaseMs?: number;
+  /** Fallback polling when no wake-up arrives. */
+  pollIntervalMs?: number;
+  /** In-flight cap for endpoints that set none: one dead endpoint may hold only this many slots. */
+  defaultEndpointConcurrency?: number;
+  /** Called after an accepted result commits (operational events, metrics). */
+  onCommitted?: (result: AttemptResult, context: { message: Message; endpoint: Endpoint }) => void;
+}
+
+interface Job {
+  claim: ClaimedDelivery;
+  message: Message;
+  endpoint: Endpoint;
+}
+
+/**
+ * The worker loop: claims due deliveries in batches, admits each through its endpoint's concurrency
+ * and rate limits, runs the attempt, and hands results to the completion batcher. Endpoints that are
+ * saturated are excluded from the next claim and their surplus is held briefly, so healthy endpoints
+ * keep flowing while a bad one waits on its own slots.
+ */
+export class Dispatcher {
+  readonly #o: Required<Omit<DispatcherOptions, 'onCommitted'>> & Pick<DispatcherOptions, 'onCommitted'>;
+  readonly #limiter: EndpointLimiter;
+  readonly #batcher: CompletionBatcher;
+  readonly #held = new Map<string, Job[]>();
+  readonly #inFlight = new Map<string, { job: Job; abort: AbortController; done: Promise<void> }>();
+  readonly #contexts = new Map<string, { message: Message; endpoint: Endpoint }>();
+  #running = false;
+  #loop: Promise<void> | null = null;
+  #wake: (() => void) | null = null;
+  #unsubscribe: (() => void) | null = null;
+  #failures = 0;
+  /** A poke that came while the loop was busy: the next sleep returns at once instead of missing it. */
+  #poked = false;
+
+  constructor(options: DispatcherOptions) {
+    this.#o = {
+      concurrency: 64,
+      batchSize: 100,
+      leaseMs: 90_000,
+      pollIntervalMs: 1_000,
+      defaultEndpointConcurrency: 16,
+      ...options,
+    };
+    this.#limiter = new EndpointLimiter(options.clock);
+    this.#batcher = new CompletionBatcher({
+      store: options.store,
+      onCommitted: (result, accepted) => {
+        const context = this.#contexts.get(result.deliveryId);
+        this.#contexts.delete(result.deliveryId);
+        if (accepted && context) this.#o.onCommitted?.(result, context);
+      },
+      onError: (error, count) =>
+        this.#o.logger.error({ err: error, count }, 'storing attempt results failed; retrying'),
+    });
+  }
+
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#unsubscribe = this.#o.store.onWork(() => this.poke());
+    this.#loop = this.#run();
+  }
+
+  /** Wakes the loop now (new work, a test that moved its clock). */
+  poke(): void {
+    const wake = this.#wake;
+    this.#wake = null;
+    if (wake) wake();
+    else this.#poked = true;
+  }
+
+  /**
+   * Stops claiming, waits up to `graceMs` for attempts in flight, aborts the rest and gives their
+   * deliveries (and any held ones) back without counting an attempt.
+   */
+  async stop(graceMs = 10_000): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    this.#unsubscribe?.();
+    this.poke();
+    await this.#loop;
+    const inFlight = [...this.#inFlight.values()];
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([Promise.all(inFlight.map((entry) => entry.done)), graceOver]);
+    clearTimeout(timer);
+    const giveBack: { deliveryId: string; leaseToken: number }[] = [];
+    for (const entry of this.#inFlight.values()) {
+      entry.abort.abort();
+      giveBack.push({ deliveryId: entry.job.claim.delivery.id, leaseToken: entry.job.claim.leaseToken });
+    }
+    for (const jobs of this.#held.values()) {
+      for (const job of jobs)
+        giveBack.push({ deliveryId: job.claim.delivery.id, leaseToken: job.claim.leaseToken });
+    }
+    this.#held.clear();
+    await this.#batcher.flush();
+    if (giveBack.length > 0) await this.#o.store.releaseDeliveries(giveBack);
+  }
+
+  /**
+   * Sends a message to an endpoint now, as a manual attempt that leaves the delivery's schedule alone.
+   */
+  async resend(messageId: string, endpoint: Endpoint): Promise<Attempt | null> {
+    const [message] = await this.#o.store.getMessages([messageId]);
+    if (!message || message.body === null) return null;
+    const delivery = await this.#o.store.ensureDelivery(
+      messageId,
+      endpoint.id,
+      this.#o.maxAttempts(endpoint),
+    );
+    const run = await this.#o.runAttempt({
+      message,
+      endpoint,
+      delivery,
+      attemptNumber: delivery.attemptCount + 1,
+      trigger: 'manual',
+      signal: new AbortController().signal,
+    });
+    return this.#o.store.recordManualAttempt({ ...run.attempt, trigger: 'manual' });
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running) {
+      const capacity = this.#o.concurrency - this.#inFlight.size - this.#heldCount();
+      if (capacity <= 0) {
+        await this.#sleep(this.#o.pollIntervalMs);
+        continue;
+      }
+      let claimed: ClaimedDelivery[];
+      this.#poked = false;
+      try {
+        claimed = await this.#o.store.claimDeliveries({
+          workerId: this.#o.workerId,
+          limit: Math.min(this.#o.batchSize, capacity),
+          leaseMs: this.#o.leaseMs,
+          excludeEndpoints: this.#busyEndpoints(),
+        });
+        this.#failures = 0;
+      } catch (error) {
+        // A store that is down must not make this loop spin: back off up to the poll interval x 10.
+        this.#failures += 1;
+        this.#o.logger.error({ err: error }, 'claiming deliveries failed');
+        await this.#sleep(Math.min(this.#o.pollIntervalMs * 10, 100 * 2 ** this.#failures));
+        continue;
+      }
+      if (claimed.length === 0) {
+        await this.#sleepUntilDue();
+        continue;
+      }
+      try {
+        await this.#admitAll(claimed);
+      } catch (error) {
+        // Loading the batch failed (store down): hand the claims back rather than wait out their leases.
+        this.#o.logger.error({ err: error }, 'loading claimed deliveries failed');
+        const claims = claimed.map((c) => ({ deliveryId: c.delivery.id, leaseToken: c.leaseToken }));
+        await this.#o.store.releaseDeliveries(claims).catch(() => undefined);
+        await this.#sleep(this.#o.pollIntervalMs);
+      }
+    }
+  }
+
+  async #admitAll(claimed: ClaimedDelivery[]): Promise<void> {
+    const messageIds = [...new Set(claimed.map((c) => c.delivery.messageId))];
+    const endpointIds = [...new Set(claimed.map((c) => c.delivery.endpointId))];
+    const [messages, endpoints] = await Promise.all([
+      this.#o.store.getMessages(messageIds),
+      Promise.all(endpointIds.map((id) => this.#o.store.getEndpoint(id))),
+    ]);
+    const messageById = new Map(messages.map((m) => [m.id, m]));
+    const endpointById = new Map(endpoints.filter((e) => e !== null).map((e) => [e.id, e]));
+    for (const claim of claimed) {
+      const message = messageById.get(claim.delivery.messageId);
+      const endpoint = endpointById.get(claim.delivery.endpointId);
+      if (!message || message.body === null || !endpoint) {
+        this.#abandon(
+          claim,
+          endpoint,
+          message === undefined || message.body === null ? 'payload expired' : 'endpoint deleted',
+        );
+        continue;
+      }
+      this.#admit({ claim, message, endpoint });
+    }
+  }
+
+  #admit(job: Job): void {
+    const endpointId = job.endpoint.id;
+    const queue = this.#held.get(endpointId);
+    if (queue && queue.length > 0) {
+      queue.push(job);
+      return;
+    }
+    if (this.#limiter.tryAcquire(endpointId, this.#limits(job.endpoint))) {
+      this.#start(job);
+      return;
+    }
+    this.#held.set(endpointId, [job]);
+    this.#scheduleDrain(endpointId);
+  }
+
+  #start(job: Job): void {
+    const abort = new AbortController();
+    const delivery = job.claim.delivery;
+    const done = this.#execute(job, abort.signal).finally(() => {
+      this.#inFlight.delete(delivery.id);
+      this.#limiter.release(job.endpoint.id);
+      this.#drain(job.endpoint.id);
+      if (this.#running && this.#inFlight.size < this.#o.concurrency) this.poke();
+    });
+    this.#inFlight.set(delivery.id, { job, abort, done });
+  }
+
+  async #execute(job: Job, signal: AbortSignal): Promise<void> {
+    const { claim, message, endpoint } = job;
+    let run: AttemptRun;
+    try {
+      run = await this.#o.runAttempt({
+        message,
+        endpoint,
+        delivery: claim.delivery,
+        attemptNumber: claim.delivery.attemptCount,
+        trigger: 'scheduled',
+        signal,
+      });
+    } catch (error) {
+      // The runner classifies every network failure itself; reaching here is a bug. The lease expiry
+      // retries the delivery and counts the attempt, so nothing is lost and nothing loops forever.
+      this.#o.logger.error({ err: error, deliveryId: claim.delivery.id }, 'attempt runner threw');
+      return;
+    }
+    if (signal.aborted) return;
+    this.#contexts.set(claim.delivery.id, { message, endpoint });
+    await this.#batcher.add({
+      deliveryId: claim.delivery.id,
+      leaseToken: claim.leaseToken,
+      attempt: run.attempt,
+      outcome: run.outcome,
+      endpoint: run.endpointEffect,
+    });
+  }
+
+  #abandon(claim: ClaimedDelivery, endpoint: Endpoint | undefined, reason: string): void {
+    const now = this.#o.clock();
+    void this.#batcher.add({
+      deliveryId: claim.delivery.id,
+      leaseToken: claim.leaseToken,
+      outcome: { kind: 'cancelled' },
+      attempt: {
+        deliveryId: claim.delivery.id,
+        messageId: claim.delivery.messageId,
+        endpointId: claim.delivery.endpointId,
+        attemptNumber: claim.delivery.attemptCount,
+        trigger: 'scheduled',
+        url: endpoint?.url ?? '',
+        requestHeaders: {},
+        responseStatus: null,
+        responseHeaders: {},
+        responseBody: null,
+        durationMs: 0,
+        errorKind: 'internal',
+        errorMessage: `delivery cancelled: ${reason} (${new Date(now).toISOString()})`,
+      },
+    });
+  }
+
+  #drain(endpointId: string): void {
+    const queue = this.#held.get(endpointId);
+    if (!queue) return;
+    while (queue.length > 0) {
+      const next = queue[0];
+      if (!next || !this.#limiter.tryAcquire(endpointId, this.#limits(next.endpoint))) break;
+      queue.shift();
+      this.#start(next);
+    }
+    if (queue.length === 0) this.#held.delete(endpointId);
+    else this.#scheduleDrain(endpointId);
+  }
+
+  #scheduleDrain(endpointId: string): void {
+    const wait = this.#limiter.waitMs(endpointId);
+    // Concurrency-bound queues drain when a slot frees; only rate-bound ones need a timer.
+    if (wait > 0) setTimeout(() => this.#drain(endpointId), wait).unref();
+  }
+
+  #limits(endpoint: Endpoint): { maxConcurrency: number; ratePerSecond: number | null } {
+    return {
+      maxConcurrency: endpoint.maxConcurrency ?? this.#o.defaultEndpointConcurrency,
+      ratePerSecond: endpoint.rateLimitPerSecond,
+    };
+  }
+
+  #busyEndpoints(): string[] {
+    const busy = new Set(this.#limiter.saturatedEndpoints());
+    for (const id of this.#held.keys()) busy.add(id);
+    return [...busy];
+  }
+
+  #heldCount(): number {
+    let count = 0;
+    for (const queue of this.#held.values()) count += queue.length;
+    return count;
+  }
+
+  async #sleepUntilDue(): Promise<void> {
+    let due: number | null = null;
+    try {
+      due = await this.#o.store.nextDueAt();
+    } catch {
+      due = null;
+    }
+    // Work that is due but was not claimed belongs to saturated endpoints, whose freed slots poke
+    // this loop; so "due now" sleeps until a poke or the poll interval, never spins.
+    const wait = due === null ? this.#o.pollIntervalMs : due - this.#o.clock();
+    await this.#sleep(wait <= 0 ? this.#o.pollIntervalMs : Math.min(wait, this.#o.pollIntervalMs));
+  }
+
+  #sleep(ms: number): Promise<void> {
+    if (!this.#running || this.#poked) {
+      this.#poked = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#wake = null;
+        resolve();
+      }, ms);
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
