@@ -1,4 +1,14 @@
 // Public API of @hookline/webhooks. Everything is re-exported from here; deep imports are not supported.
+
+export {
+  type FastifyInstanceLike,
+  type FastifyPluginOptions,
+  type FastifyReplyLike,
+  type FastifyRequestLike,
+  webhooksFastify,
+} from './adapters/fastify-plugin.ts';
+export { type NodeMiddlewareOptions, toNodeMiddleware } from './adapters/node-middleware.ts';
+export { toRequestHandler } from './adapters/request-handler.ts';
 export {
   failure,
   MESSAGE_PREFIX,
@@ -21,6 +31,17 @@ export {
   SECRET_PREFIX,
 } from './keys.ts';
 export { RAW_BODY_HELP, type RawBody } from './raw-body.ts';
+export {
+  type AnyWebhookEvent,
+  createReceiver,
+  DEFAULT_MAX_BODY_BYTES,
+  type ReceiveOutcome,
+  type Receiver,
+  type ReceiverError,
+  type ReceiverOptions,
+  STATUS_BY_CODE,
+  type WebhookEvent,
+} from './receiver.ts';
 export type {
   Scheme,
   SchemeConfig,
