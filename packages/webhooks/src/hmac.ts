@@ -16,10 +16,17 @@ function cacheKey(algorithm: HashAlgorithm, secret: Uint8Array | string): string
   return typeof secret === 'string' ? `${algorithm}:s:${secret}` : `${algorithm}:b:${toBase64(secret)}`;
 }
 
-/** The cached HMAC CryptoKey for a secret (a string is used as its UTF-8 bytes). */
-export function hmacKey(algorithm: HashAlgorithm, secret: Uint8Array | string): Promise<CryptoKey> {
-  const id = cacheKey(algorithm, secret);
-  let key = keys.get(id);
+/**
+ * The cached HMAC CryptoKey for a secret (a string is used as its UTF-8 bytes). `id` names byte keys
+ * that come from a string (a decoded `whsec_` secret), so the hot path does not re-encode the key.
+ */
+export function hmacKey(
+  algorithm: HashAlgorithm,
+  secret: Uint8Array | string,
+  id?: string,
+): Promise<CryptoKey> {
+  const name = id === undefined ? cacheKey(algorithm, secret) : `${algorithm}:i:${id}`;
+  let key = keys.get(name);
   if (key === undefined) {
     const raw = typeof secret === 'string' ? new TextEncoder().encode(secret) : new Uint8Array(secret);
     key = crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: WEB_NAMES[algorithm] }, false, ['sign']);
@@ -27,7 +34,7 @@ export function hmacKey(algorithm: HashAlgorithm, secret: Uint8Array | string): 
       const oldest = keys.keys().next().value;
       if (oldest !== undefined) keys.delete(oldest);
     }
-    keys.set(id, key);
+    keys.set(name, key);
   }
   return key;
 }
@@ -37,8 +44,9 @@ export async function hmac(
   algorithm: HashAlgorithm,
   secret: Uint8Array | string,
   data: Uint8Array<ArrayBuffer>,
+  id?: string,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  const key = await hmacKey(algorithm, secret);
+  const key = await hmacKey(algorithm, secret, id);
   return new Uint8Array(await crypto.subtle.sign('HMAC', key, data));
 }
 

@@ -87,7 +87,7 @@ export async function sign(
       );
     }
     if (key.kind === 'symmetric') {
-      signatures.push(`v1,${toBase64(await hmac('sha256', key.key, content))}`);
+      signatures.push(`v1,${toBase64(await hmac('sha256', key.key, content, key.secret))}`);
     } else {
       const signature = await crypto.subtle.sign('Ed25519', await ed25519PrivateKey(key.seed), content);
       signatures.push(`v1a,${toBase64(new Uint8Array(signature))}`);
@@ -163,7 +163,7 @@ export async function verify(
       if (version === 'v1' && key.kind === 'symmetric') {
         let mac = macs.get(index);
         if (mac === undefined) {
-          mac = hmac('sha256', key.key, content);
+          mac = hmac('sha256', key.key, content, key.secret);
           macs.set(index, mac);
         }
         if (timingSafeEqual(await mac, signature)) return { ok: true, id, timestamp, secretIndex: index };

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { test } from 'node:test';
+import { ed25519PrivateKey, ed25519PublicKey, ed25519PublicOf } from './ed25519.ts';
+import { utf8 } from './encoding.ts';
+import { findMatchingSecret, hmac } from './hmac.ts';
+
+test('hmac matches node:crypto for every algorithm, string and byte keys', async () => {
+  const data = utf8('payload');
+  for (const algorithm of ['sha1', 'sha256', 'sha512'] as const) {
+    const expected = createHmac(algorithm, 'key').update('payload').digest();
+    assert.deepEqual(Buffer.from(await hmac(algorithm, 'key', data)), expected);
+    assert.deepEqual(Buffer.from(await hmac(algorithm, utf8('key'), data)), expected);
+  }
+});
+
+test('the key cache stays bounded and correct past its size', async () => {
+  const data = utf8('x');
+  for (let i = 0; i < 300; i++) {
+    const mac = await hmac('sha256', `secret-${i}`, data);
+    assert.deepEqual(Buffer.from(mac), createHmac('sha256', `secret-${i}`).update('x').digest());
+  }
+  // The first secrets were evicted and are imported again, still giving the right answer.
+  assert.deepEqual(
+    Buffer.from(await hmac('sha256', 'secret-0', data)),
+    createHmac('sha256', 'secret-0').update('x').digest(),
+  );
+  assert.equal(await findMatchingSecret('sha256', ['a', 'b'], data, [await hmac('sha256', 'b', data)]), 1);
+  assert.equal(await findMatchingSecret('sha256', ['a'], data, [new Uint8Array(32)]), undefined);
+});
+
+test('Ed25519 key caches stay bounded and correct past their size', async () => {
+  const content = utf8('signed');
+  for (let i = 0; i < 260; i++) {
+    const seed = new Uint8Array(32).fill(i % 256);
+    seed[0] = i >> 8;
+    const signature = await crypto.subtle.sign('Ed25519', await ed25519PrivateKey(seed), content);
+    const publicKey = await ed25519PublicKey(await ed25519PublicOf(seed));
+    assert.equal(await crypto.subtle.verify('Ed25519', publicKey, signature, content), true);
+  }
+});
+
+test('a public key that cannot be imported is not cached as a failure', async () => {
+  await assert.rejects(ed25519PublicKey(new Uint8Array(5)));
+  await assert.rejects(ed25519PublicKey(new Uint8Array(5)));
+});
