@@ -32,17 +32,17 @@ export interface SignRequest {
  * Each scheme reads the options it needs and ignores the others; the scheme's TSDoc lists which.
  */
 export interface SchemeConfig {
-  /** The secret. Same as `secrets: [secret]`. */
-  readonly secret?: string;
+  /** The secret. Same as `secrets: [secret]`. `undefined` is allowed so `process.env.X` can be passed as is. */
+  readonly secret?: string | undefined;
   /**
    * Secrets, newest first. Verification accepts a signature made with any of them (rotation); signers of
    * schemes that carry several signatures sign with each, the others sign with the first.
    */
-  readonly secrets?: readonly string[];
+  readonly secrets?: readonly string[] | undefined;
   /** Accepted clock difference in both directions, in seconds. Default 300. */
-  readonly toleranceSeconds?: number;
+  readonly toleranceSeconds?: number | undefined;
   /** Clock in milliseconds since the epoch. Default `Date.now`. Inject it in tests. */
-  readonly now?: () => number;
+  readonly now?: (() => number) | undefined;
   /** `hmac`/`token`: the header that carries the signature or token. */
   readonly header?: string;
   /** `hmac`: hash function. Default `sha256`. */
