@@ -1,0 +1,285 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, test } from 'node:test';
+import * as zlib from 'node:zlib';
+import { createHttpClient, type HttpClient, type SendResult } from './http-client.ts';
+import { createSsrfPolicy } from './ssrf-guard.ts';
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+interface Receiver {
+  server: Server;
+  port: number;
+  connections: number;
+  requests: { method: string; url: string; headers: IncomingMessage['headers']; body: string }[];
+}
+
+const receivers: Receiver[] = [];
+after(async () => {
+  for (const r of receivers) {
+    r.server.closeAllConnections();
+    r.server.close();
+  }
+});
+
+/** A real receiver on a random loopback port that records connections and requests. */
+async function receiver(handler: Handler, host = '127.0.0.1'): Promise<Receiver> {
+  const r: Receiver = { server: createServer(), port: 0, connections: 0, requests: [] };
+  r.server.on('connection', () => {
+    r.connections++;
+  });
+  r.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      r.requests.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+      });
+      handler(req, res);
+    });
+  });
+  r.server.listen(0, host);
+  await once(r.server, 'listening');
+  r.port = (r.server.address() as AddressInfo).port;
+  receivers.push(r);
+  return r;
+}
+
+const loopbackAllowed = createSsrfPolicy({ allowCidrs: ['127.0.0.1/32', '::1/128'] });
+
+function client(overrides: Partial<Parameters<typeof createHttpClient>[0]> = {}): HttpClient {
+  const c = createHttpClient({
+    policy: loopbackAllowed,
+    lookup: async () => [{ address: '127.0.0.1', family: 4 }],
+    ...overrides,
+  });
+  after(() => c.close());
+  return c;
+}
+
+function expectResponse(result: SendResult) {
+  assert.equal(
+    result.type,
+    'response',
+    result.type === 'error' ? `${result.errorKind}: ${result.message}` : '',
+  );
+  return result as Extract<SendResult, { type: 'response' }>;
+}
+
+function expectError(result: SendResult, kind: string) {
+  assert.equal(result.type, 'error', 'expected an error result');
+  const error = result as Extract<SendResult, { type: 'error' }>;
+  assert.equal(error.errorKind, kind, error.message);
+  return error;
+}
+
+test('200: sends method, headers and body to the resolved address with Host kept as the name', async () => {
+  const r = await receiver((_req, res) => res.writeHead(200, { 'x-reply': 'yes' }).end('thanks'));
+  const c = client();
+  const result = expectResponse(
+    await c.send({
+      url: `http://hooks.example.test:${r.port}/in?x=1`,
+      headers: { 'content-type': 'application/json', 'webhook-id': 'msg_1' },
+      body: '{"a":1}',
+    }),
+  );
+  assert.equal(result.status, 200);
+  assert.equal(result.body, 'thanks');
+  assert.equal(result.bodyTruncated, false);
+  assert.equal(result.headers['x-reply'], 'yes');
+  assert.ok(result.durationMs >= 0);
+  const seen = r.requests[0];
+  assert.ok(seen);
+  assert.equal(seen.method, 'POST');
+  assert.equal(seen.url, '/in?x=1');
+  assert.equal(seen.headers.host, `hooks.example.test:${r.port}`);
+  assert.equal(seen.headers['webhook-id'], 'msg_1');
+  assert.equal(seen.body, '{"a":1}');
+});
+
+test('500 is a response, not an error, and connections are kept alive between sends', async () => {
+  const r = await receiver((_req, res) => res.writeHead(500).end('boom'));
+  const c = client();
+  for (let i = 0; i < 6; i++) {
+    const result = expectResponse(await c.send({ url: `http://127.0.0.1:${r.port}/`, body: 'x' }));
+    assert.equal(result.status, 500);
+    assert.equal(result.body, 'boom');
+  }
+  assert.equal(r.requests.length, 6);
+  // undici sees the body end a tick before it frees the socket, so the second send may open a second
+  // connection; after that both are reused.
+  assert.ok(r.connections <= 2, `${r.connections} connections for 6 sends`);
+});
+
+test('a receiver that never answers hits the total deadline', async () => {
+  const r = await receiver(() => {});
+  const error = expectError(
+    await client().send({ url: `http://127.0.0.1:${r.port}/`, body: 'x', timeoutMs: 200 }),
+    'timeout',
+  );
+  assert.match(error.message, /200 ms deadline/);
+});
+
+test('a receiver trickling its body forever hits the same deadline', async () => {
+  const r = await receiver((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    const timer = setInterval(() => res.write('.'), 20);
+    res.on('close', () => clearInterval(timer));
+  });
+  expectError(
+    await client().send({ url: `http://127.0.0.1:${r.port}/`, body: 'x', timeoutMs: 300 }),
+    'timeout',
+  );
+});
+
+test('a connection reset by the receiver is a reset', async () => {
+  const r = await receiver((req) => req.socket.destroy());
+  expectError(await client().send({ url: `http://127.0.0.1:${r.port}/`, body: 'x' }), 'reset');
+});
+
+test('a closed port is a connect error, an unknown name a dns error', async () => {
+  const r = await receiver(() => {});
+  const port = r.port;
+  r.server.close();
+  await once(r.server, 'close');
+  expectError(await client().send({ url: `http://127.0.0.1:${port}/`, body: 'x' }), 'connect');
+  const noDns = client({
+    lookup: async () => {
+      throw Object.assign(new Error('getaddrinfo ENOTFOUND nowhere.test'), { code: 'ENOTFOUND' });
+    },
+  });
+  const error = expectError(await noDns.send({ url: 'http://nowhere.test/', body: 'x' }), 'dns');
+  assert.match(error.message, /nowhere\.test.*ENOTFOUND/);
+});
+
+test('speaking TLS to a plain HTTP port is a tls error', async () => {
+  const r = await receiver((_req, res) => res.end('plain'));
+  expectError(await client().send({ url: `https://127.0.0.1:${r.port}/`, body: 'x' }), 'tls');
+});
+
+test('when the first resolved address refuses, the next checked one is used', async () => {
+  const r = await receiver((_req, res) => res.end('ok'), '127.0.0.1');
+  const c = client({
+    lookup: async () => [
+      { address: '::1', family: 6 },
+      { address: '127.0.0.1', family: 4 },
+    ],
+  });
+  assert.equal(
+    expectResponse(await c.send({ url: `http://dual.example.test:${r.port}/`, body: 'x' })).status,
+    200,
+  );
+});
+
+test('a redirect is a failure and its target is never contacted', async () => {
+  const canary = await receiver((_req, res) => res.end('should not happen'));
+  const r = await receiver((_req, res) =>
+    res.writeHead(302, { location: `http://127.0.0.1:${canary.port}/steal` }).end(),
+  );
+  for (const status of [301, 302, 303, 307, 308]) {
+    r.server.removeAllListeners('request');
+    r.server.on('request', (_req: IncomingMessage, res: ServerResponse) =>
+      res.writeHead(status, { location: `http://127.0.0.1:${canary.port}/steal` }).end(),
+    );
+    const error = expectError(
+      await client().send({ url: `http://127.0.0.1:${r.port}/`, body: 'x' }),
+      'redirect',
+    );
+    assert.equal(error.response?.status, status);
+    assert.equal(error.response?.headers.location, `http://127.0.0.1:${canary.port}/steal`);
+  }
+  assert.equal(canary.connections, 0);
+});
+
+test('a 1 GB streamed body is capped at 64 KiB and never read past the cap', async () => {
+  let written = 0;
+  const chunk = Buffer.alloc(64 * 1024, 'a');
+  const r = await receiver((_req, res) => {
+    res.writeHead(200, { 'content-length': String(1024 ** 3) });
+    const pump = () => {
+      while (written < 1024 ** 3 && !res.destroyed) {
+        written += chunk.length;
+        if (!res.write(chunk)) return void res.once('drain', pump);
+      }
+    };
+    pump();
+  });
+  const result = expectResponse(await client().send({ url: `http://127.0.0.1:${r.port}/`, body: 'x' }));
+  assert.equal(result.body.length, 64 * 1024);
+  assert.equal(result.bodyTruncated, true);
+  // Socket buffers hold a few MiB at most; reading the body through would have pushed all of it.
+  assert.ok(written < 64 * 1024 ** 2, `receiver wrote ${written} bytes`);
+});
+
+test('a gzip bomb (1 GiB of zeros, ~1 MiB on the wire) costs 64 KiB of output', async () => {
+  // Concatenated gzip members are one valid gzip stream: 100 members of 10 MiB of zeros each.
+  const member = zlib.gzipSync(Buffer.alloc(10 * 1024 ** 2), { level: 9 });
+  let membersSent = 0;
+  const r = await receiver((_req, res) => {
+    res.writeHead(200, { 'content-encoding': 'gzip' });
+    const pump = () => {
+      while (membersSent < 100 && !res.destroyed) {
+        membersSent++;
+        if (!res.write(member)) return void res.once('drain', pump);
+      }
+      if (membersSent === 100) res.end();
+    };
+    pump();
+  });
+  const result = expectResponse(await client().send({ url: `http://127.0.0.1:${r.port}/`, body: 'x' }));
+  assert.equal(result.body.length, 64 * 1024);
+  assert.equal(result.body, '\0'.repeat(64 * 1024));
+  assert.equal(result.bodyTruncated, true);
+});
+
+test('gzip, deflate (zlib and raw) and br bodies are decoded; a body of exactly the cap is not truncated', async () => {
+  const text = 'héllo wörld '.repeat(50);
+  const encodings: [string, (b: Buffer) => Buffer][] = [
+    ['gzip', zlib.gzipSync],
+    ['deflate', zlib.deflateSync],
+    ['deflate', zlib.deflateRawSync],
+    ['br', zlib.brotliCompressSync],
+    ['identity', (b) => b],
+  ];
+  const c = client();
+  for (const [encoding, encode] of encodings) {
+    const r = await receiver((_req, res) =>
+      res.writeHead(200, { 'content-encoding': encoding }).end(encode(Buffer.from(text))),
+    );
+    const result = expectResponse(await c.send({ url: `http://127.0.0.1:${r.port}/`, body: 'x' }));
+    assert.equal(result.body, text, encoding);
+  }
+  const exact = Buffer.byteLength(text);
+  const small = client({ maxResponseBytes: exact });
+  const r = await receiver((_req, res) =>
+    res.writeHead(200, { 'content-encoding': 'gzip' }).end(zlib.gzipSync(Buffer.from(text))),
+  );
+  const result = expectResponse(await small.send({ url: `http://127.0.0.1:${r.port}/`, body: 'x' }));
+  assert.equal(result.body, text);
+  assert.equal(result.bodyTruncated, false);
+  const smaller = client({ maxResponseBytes: exact - 1 });
+  const cut = expectResponse(await smaller.send({ url: `http://127.0.0.1:${r.port}/`, body: 'x' }));
+  assert.equal(cut.bodyTruncated, true);
+});
+
+test('a corrupt gzip body keeps the status and reports nothing worse than an odd body', async () => {
+  const r = await receiver((_req, res) =>
+    res.writeHead(503, { 'content-encoding': 'gzip' }).end('not gzip at all'),
+  );
+  const result = expectResponse(await client().send({ url: `http://127.0.0.1:${r.port}/`, body: 'x' }));
+  assert.equal(result.status, 503);
+});
+
+test('an abort from the caller ends the attempt as internal, not as a receiver timeout', async () => {
+  const r = await receiver(() => {});
+  const controller = new AbortController();
+  const pending = client().send({ url: `http://127.0.0.1:${r.port}/`, body: 'x', signal: controller.signal });
+  await new Promise((resolve) => setImmediate(resolve));
+  controller.abort();
+  expectError(await pending, 'internal');
+});
