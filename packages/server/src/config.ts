@@ -1,0 +1,241 @@
+import {
+  boolean,
+  duration,
+  integer,
+  list,
+  oneOf,
+  optional,
+  type Parser,
+  parseDurationMs,
+  ratio,
+  text,
+} from './config-parsers.ts';
+
+/** The effective configuration of one Hookline process. Times are milliseconds, sizes bytes. */
+export interface HooklineConfig {
+  port: number;
+  host: string;
+  database: string;
+  sqliteSynchronous: 'FULL' | 'NORMAL';
+  role: 'all' | 'api' | 'worker';
+  dev: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  adminApiKey: string | null;
+  publishMaxBodyBytes: number;
+  batchMaxBodyBytes: number;
+  attemptTimeoutMs: number;
+  connectTimeoutMs: number;
+  maxResponseBytes: number;
+  retrySchedule: number[];
+  retryJitter: number;
+  workerConcurrency: number;
+  workerBatchSize: number;
+  workerLeaseMs: number;
+  ssrfAllowList: string[];
+  payloadRetentionMs: number;
+  attemptRetentionMs: number;
+  deliveryRetentionMs: number;
+  endpointDisableAfterMs: number;
+  secretRotationGraceMs: number;
+  shutdownTimeoutMs: number;
+}
+
+/** How one option is named in each layer, parsed and documented. */
+export interface OptionSpec<T> {
+  /** One line for `docs/config.md` and `hookline config`. */
+  doc: string;
+  default: T;
+  parse: Parser<T>;
+  /** Masked by `maskConfig` and never logged. */
+  secret?: boolean;
+  /** Shown in docs instead of the raw default when the raw value reads badly (lists of ms). */
+  defaultText?: string;
+}
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const MIB = 1024 * 1024;
+
+/** The retry schedule of DESIGN.md: delays before attempts 1…10, about three days in all. */
+export const DEFAULT_RETRY_SCHEDULE = [
+  0,
+  5 * SECOND,
+  5 * MINUTE,
+  30 * MINUTE,
+  2 * HOUR,
+  5 * HOUR,
+  10 * HOUR,
+  14 * HOUR,
+  20 * HOUR,
+  24 * HOUR,
+];
+
+/** Bounds the API enforces on endpoint overrides too. */
+export const LIMITS = {
+  maxAttemptTimeoutMs: 30 * SECOND,
+  minAttemptTimeoutMs: 1 * SECOND,
+  maxRetryScheduleEntries: 20,
+  maxRetryDelayMs: 7 * DAY,
+  maxSecretRotationGraceMs: 7 * DAY,
+  maxOldSecrets: 10,
+} as const;
+
+/** Every option: default and one-line doc. Flag `--kebab-name`, env `HOOKLINE_SNAKE_NAME`, file key as is. */
+export const CONFIG_OPTIONS: { [K in keyof HooklineConfig]: OptionSpec<HooklineConfig[K]> } = {
+  port: { doc: 'TCP port the HTTP server listens on.', default: 8080, parse: integer(0, 65535) },
+  host: {
+    doc: 'Interface to bind; loopback by default, use 0.0.0.0 (or a reverse proxy) to accept remote senders.',
+    default: '127.0.0.1',
+    parse: text(),
+  },
+  database: {
+    doc: 'SQLite file path (embedded, one process) or postgres://… URL (shared by many processes).',
+    default: './.hookline/hookline.db',
+    parse: text(),
+  },
+  sqliteSynchronous: {
+    doc: 'SQLite durability: FULL survives power loss; NORMAL (WAL) may lose the last commits on power loss only.',
+    default: 'FULL',
+    parse: oneOf(['FULL', 'NORMAL'] as const),
+  },
+  role: {
+    doc: 'What this process runs: the API and ingest (api), the delivery worker (worker) or both (all).',
+    default: 'all',
+    parse: oneOf(['all', 'api', 'worker'] as const),
+  },
+  dev: {
+    doc: 'Local development mode: allows loopback destinations and logs verbosely. Never in production.',
+    default: false,
+    parse: boolean,
+  },
+  logLevel: {
+    doc: 'pino log level.',
+    default: 'info',
+    parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+  },
+  adminApiKey: {
+    doc: 'First admin API key (hk_…) for automated deployments; when unset, first start creates and prints one.',
+    default: null,
+    parse: optional(
+      text({ pattern: /^hk_[A-Za-z0-9_-]{20,200}$/, hint: 'hk_ followed by 20+ url-safe characters' }),
+    ),
+    secret: true,
+  },
+  publishMaxBodyBytes: {
+    doc: 'Largest POST /v1/messages request body.',
+    default: 1 * MIB,
+    parse: integer(1024, 64 * MIB),
+  },
+  batchMaxBodyBytes: {
+    doc: 'Largest POST /v1/messages/batch request body (up to 1,000 messages).',
+    default: 32 * MIB,
+    parse: integer(1024, 256 * MIB),
+  },
+  attemptTimeoutMs: {
+    doc: 'Total deadline of one delivery attempt (connect, send, response), endpoint default.',
+    default: 15 * SECOND,
+    parse: duration(LIMITS.minAttemptTimeoutMs, LIMITS.maxAttemptTimeoutMs),
+  },
+  connectTimeoutMs: {
+    doc: 'TCP/TLS connect timeout of a delivery attempt.',
+    default: 5 * SECOND,
+    parse: duration(100, LIMITS.maxAttemptTimeoutMs),
+  },
+  maxResponseBytes: {
+    doc: 'Response body bytes kept per attempt (decompressed, capped while reading).',
+    default: 64 * 1024,
+    parse: integer(0, 16 * MIB),
+  },
+  retrySchedule: {
+    doc: 'Delays before each attempt; the count is the number of attempts. Endpoints may override it.',
+    default: DEFAULT_RETRY_SCHEDULE,
+    defaultText: '0,5s,5m,30m,2h,5h,10h,14h,20h,24h',
+    parse: list(duration(0, LIMITS.maxRetryDelayMs), LIMITS.maxRetryScheduleEntries),
+  },
+  retryJitter: {
+    doc: 'Random spread applied to each retry delay (0.2 = ±20 %).',
+    default: 0.2,
+    parse: ratio(0, 1),
+  },
+  workerConcurrency: {
+    doc: 'Delivery attempts in flight at once in this process.',
+    default: 256,
+    parse: integer(1, 10_000),
+  },
+  workerBatchSize: { doc: 'Deliveries claimed per store round trip.', default: 100, parse: integer(1, 1000) },
+  workerLeaseMs: {
+    doc: 'How long a claim is held before another worker may retry it; must exceed attemptTimeoutMs.',
+    default: 60 * SECOND,
+    parse: duration(2 * SECOND, HOUR),
+  },
+  ssrfAllowList: {
+    doc: 'CIDRs and host names deliveries may reach even though they are private (internal services).',
+    default: [],
+    parse: list(text(), 1000),
+  },
+  payloadRetentionMs: {
+    doc: 'Message bodies older than this are cleared (metadata stays).',
+    default: 30 * DAY,
+    parse: duration(HOUR, 3650 * DAY),
+  },
+  attemptRetentionMs: {
+    doc: 'Attempt logs older than this are deleted.',
+    default: 30 * DAY,
+    parse: duration(HOUR, 3650 * DAY),
+  },
+  deliveryRetentionMs: {
+    doc: 'Finished deliveries (succeeded, exhausted, cancelled) older than this are deleted.',
+    default: 30 * DAY,
+    parse: duration(HOUR, 3650 * DAY),
+  },
+  endpointDisableAfterMs: {
+    doc: 'An endpoint failing continuously this long is disabled (one success resets the clock).',
+    default: 5 * DAY,
+    parse: duration(MINUTE, 365 * DAY),
+  },
+  secretRotationGraceMs: {
+    doc: 'How long a rotated-out endpoint secret keeps signing, so receivers can switch over.',
+    default: DAY,
+    parse: duration(0, LIMITS.maxSecretRotationGraceMs),
+  },
+  shutdownTimeoutMs: {
+    doc: 'On SIGTERM/SIGINT, how long to wait for in-flight requests and attempts before closing anyway.',
+    default: 30 * SECOND,
+    parse: duration(0, 10 * MINUTE),
+  },
+};
+
+export type ConfigKey = keyof HooklineConfig;
+export type ConfigLayer = 'default' | 'file' | 'env' | 'flag';
+
+export const CONFIG_KEYS = Object.keys(CONFIG_OPTIONS) as ConfigKey[];
+
+/** `attemptTimeoutMs` → `--attempt-timeout-ms`. */
+export function flagName(key: ConfigKey): string {
+  return `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+}
+
+/** `attemptTimeoutMs` → `HOOKLINE_ATTEMPT_TIMEOUT_MS`. */
+export function envName(key: ConfigKey): string {
+  return `HOOKLINE_${key.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`;
+}
+
+/** The defaults as a complete config (tests start from it). */
+export function defaultConfig(): HooklineConfig {
+  const entries = CONFIG_KEYS.map((key) => [key, structuredClone(CONFIG_OPTIONS[key].default)]);
+  return Object.fromEntries(entries) as HooklineConfig;
+}
+
+/** The config as `hookline config` prints it: secrets masked. */
+export function maskConfig(config: HooklineConfig): Record<string, unknown> {
+  return Object.fromEntries(
+    CONFIG_KEYS.map((key) => [
+      key,
+      CONFIG_OPTIONS[key].secret && config[key] !== null ? '********' : config[key],
+    ]),
+  );
+}
+
+export { parseDurationMs };
