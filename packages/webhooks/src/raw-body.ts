@@ -15,10 +15,14 @@ export const RAW_BODY_HELP =
 /** The body as bytes, or a `body_not_raw` failure for anything that is not raw (a parsed object, null). */
 export function rawBytes(body: unknown): Uint8Array<ArrayBuffer> | VerifyFailure {
   if (typeof body === 'string') return utf8(body);
-  if (body instanceof Uint8Array) {
-    return body.buffer instanceof ArrayBuffer ? (body as Uint8Array<ArrayBuffer>) : new Uint8Array(body);
+  // isView and the tag test, not instanceof: bytes from another realm (a vm context, a test runner's
+  // sandbox, a polyfilled Buffer) are still bytes.
+  if (ArrayBuffer.isView(body)) {
+    const view = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+    return view.buffer instanceof ArrayBuffer ? (view as Uint8Array<ArrayBuffer>) : new Uint8Array(view);
   }
-  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  if (Object.prototype.toString.call(body) === '[object ArrayBuffer]')
+    return new Uint8Array(body as ArrayBuffer);
   const kind = body === null ? 'null' : Array.isArray(body) ? 'an array' : `a value of type ${typeof body}`;
   return failure('body_not_raw', `got ${kind} as the body; ${RAW_BODY_HELP}`);
 }

@@ -87,7 +87,8 @@ export type SchemeName =
  * provider picks a scheme by name from `schemes` and calls the same three functions.
  */
 export interface Scheme {
-  readonly name: SchemeName;
+  /** A built-in name, or your own for a custom scheme passed to `createReceiver`. */
+  readonly name: SchemeName | (string & {});
   /** Verifies a request over its raw bytes. Never throws: expected failures are typed results. */
   verify(request: WebhookRequest, config: SchemeConfig): Promise<VerifyResult>;
   /**
