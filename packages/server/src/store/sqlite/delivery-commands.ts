@@ -1,0 +1,99 @@
+import type { NewAttempt } from '../store.ts';
+import { StoreError } from '../store-error.ts';
+import type { Attempt, Delivery } from '../types.ts';
+import { writeAttempt } from './complete-attempts.ts';
+import type { SqliteContext } from './context.ts';
+import { type Row, toDelivery } from './rows.ts';
+
+// The smaller queue commands: each is one short write job of the group commit.
+
+// The claim's attempt is uncounted; a delivery that had attempts before goes back to `failed`, else `pending`.
+const RELEASE = `UPDATE deliveries SET status = CASE WHEN attempt_count > 1 THEN 'failed' ELSE 'pending' END,
+    attempt_count = max(attempt_count - 1, 0), next_attempt_at = ?1,
+    lease_expires_at = NULL, worker_id = NULL, updated_at = ?1
+  WHERE id = ?2 AND lease_token = ?3 AND status = 'in_flight'`;
+
+/** Gives claims back uncounted (graceful shutdown); due again at once. */
+export function releaseDeliveries(
+  ctx: SqliteContext,
+  claims: { deliveryId: string; leaseToken: number }[],
+): Promise<number> {
+  if (claims.length === 0) return Promise.resolve(0);
+  return ctx.queue.enqueue(claims.length, (signalWork) => {
+    const now = ctx.deps.clock();
+    let released = 0;
+    for (const claim of claims)
+      released += Number(ctx.stmt(RELEASE).run(now, claim.deliveryId, claim.leaseToken).changes);
+    if (released > 0) signalWork();
+    return released;
+  });
+}
+
+/** A manual resend's attempt: recorded, the delivery's schedule left alone. */
+export function recordManualAttempt(ctx: SqliteContext, attempt: NewAttempt): Promise<Attempt> {
+  return ctx.queue.enqueue(1, () => writeAttempt(ctx, { ...attempt, trigger: 'manual' }, ctx.deps.clock()));
+}
+
+const ENSURE = `INSERT INTO deliveries (id, message_id, endpoint_id, tenant, status, attempt_count, max_attempts,
+    next_attempt_at, lease_token, created_at, updated_at)
+  SELECT ?, id, ?, tenant, 'pending', 0, ?, ?, 0, ?, ? FROM messages WHERE id = ?
+  ON CONFLICT (message_id, endpoint_id) DO NOTHING`;
+
+/** The delivery of a message to an endpoint, created pending if missing; `not_found` for an unknown message. */
+export function ensureDelivery(
+  ctx: SqliteContext,
+  messageId: string,
+  endpointId: string,
+  maxAttempts: number,
+): Promise<Delivery> {
+  return ctx.queue.enqueue(1, (signalWork) => {
+    const now = ctx.deps.clock();
+    const created = ctx
+      .stmt(ENSURE)
+      .run(ctx.deps.newId('dlv'), endpointId, maxAttempts, now, now, now, messageId).changes;
+    if (created > 0) signalWork();
+    const row = ctx
+      .stmt('SELECT * FROM deliveries WHERE message_id = ? AND endpoint_id = ?')
+      .get(messageId, endpointId);
+    if (!row) throw new StoreError('not_found', `message ${messageId} not found`);
+    return toDelivery(row as Row);
+  });
+}
+
+const RECOVER = `UPDATE deliveries SET status = 'pending', next_attempt_at = ?1, completed_at = NULL,
+    max_attempts = max(max_attempts, attempt_count + 1), updated_at = ?1
+  WHERE endpoint_id = ?2 AND status IN ('failed', 'exhausted') AND created_at >= ?3 AND created_at < ?4`;
+
+/** Failed and exhausted deliveries of an endpoint go back to pending, each with one more attempt allowed. */
+export function recoverDeliveries(
+  ctx: SqliteContext,
+  filter: { endpointId: string; since: number; until: number },
+): Promise<number> {
+  return ctx.queue.enqueue(100, (signalWork) => {
+    const now = ctx.deps.clock();
+    const count = Number(ctx.stmt(RECOVER).run(now, filter.endpointId, filter.since, filter.until).changes);
+    if (count > 0) signalWork();
+    return count;
+  });
+}
+
+/** Pending and failed deliveries matching every given filter become cancelled. */
+export function cancelDeliveries(
+  ctx: SqliteContext,
+  filter: { messageId?: string; endpointId?: string; deliveryId?: string },
+): Promise<number> {
+  const where: string[] = ["status IN ('pending', 'failed')"];
+  const params: string[] = [];
+  if (filter.messageId !== undefined) where.push('message_id = ?') && params.push(filter.messageId);
+  if (filter.endpointId !== undefined) where.push('endpoint_id = ?') && params.push(filter.endpointId);
+  if (filter.deliveryId !== undefined) where.push('id = ?') && params.push(filter.deliveryId);
+  if (params.length === 0) {
+    return Promise.reject(new StoreError('invalid_argument', 'cancelDeliveries needs at least one filter'));
+  }
+  return ctx.queue.enqueue(100, () => {
+    const now = ctx.deps.clock();
+    const sql = `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, completed_at = ?, updated_at = ?
+      WHERE ${where.join(' AND ')}`;
+    return Number(ctx.stmt(sql).run(now, now, ...params).changes);
+  });
+}

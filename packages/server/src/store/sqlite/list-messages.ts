@@ -1,0 +1,49 @@
+import type { SQLInputValue } from 'node:sqlite';
+import type { MessageQuery, Page } from '../store.ts';
+import type { Message } from '../types.ts';
+import type { SqliteContext } from './context.ts';
+import { listPage } from './paginate.ts';
+import { type Row, toMessage } from './rows.ts';
+import { timeRange } from './time-range.ts';
+
+// Newest first by id (ids sort by creation time), so the first page of an unfiltered list walks the
+// primary key backwards and stops after `limit + 1` rows however large the table is.
+
+export function getMessage(ctx: SqliteContext, id: string): Message | null {
+  const row = ctx.stmt('SELECT * FROM messages WHERE id = ?').get(id);
+  return row ? toMessage(row as Row) : null;
+}
+
+export function getMessages(ctx: SqliteContext, ids: string[]): Message[] {
+  if (ids.length === 0) return [];
+  const rows = ctx
+    .stmt('SELECT * FROM messages WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id')
+    .all(JSON.stringify(ids)) as Row[];
+  return rows.map(toMessage);
+}
+
+export function listMessages(ctx: SqliteContext, query: MessageQuery): Page<Message> {
+  const where: string[] = [];
+  const params: SQLInputValue[] = [];
+  if (query.tenant !== undefined) where.push('m.tenant = ?') && params.push(query.tenant);
+  if (query.eventType !== undefined) where.push('m.event_type = ?') && params.push(query.eventType);
+  if (query.sourceId !== undefined) where.push('m.source_id = ?') && params.push(query.sourceId);
+  if (query.channel !== undefined) {
+    where.push('EXISTS (SELECT 1 FROM json_each(m.channels) WHERE value = ?)') && params.push(query.channel);
+  }
+  if (query.endpointId !== undefined) {
+    where.push('EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.endpoint_id = ?)');
+    params.push(query.endpointId);
+  }
+  timeRange(where, params, 'm.created_at', query.since, query.until);
+  return listPage(ctx, {
+    from: 'messages m',
+    select: 'm.*',
+    key: 'm.id',
+    order: 'desc',
+    where,
+    params,
+    query,
+    map: toMessage,
+  });
+}

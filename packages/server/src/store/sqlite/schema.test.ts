@@ -1,0 +1,12 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { freshSchema, SCHEMA_PATH } from './dump-schema.ts';
+
+test('the committed schema.sql matches the migrations', () => {
+  assert.equal(
+    readFileSync(SCHEMA_PATH, 'utf8'),
+    freshSchema(),
+    'schema.sql drifted from migrations/: regenerate with `node_modules/.bin/node packages/server/src/store/sqlite/dump-schema.ts`',
+  );
+});

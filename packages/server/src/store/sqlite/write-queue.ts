@@ -1,0 +1,150 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { StoreError } from '../store-error.ts';
+import { toStoreError } from './sqlite-error.ts';
+
+/** Runs inside the group's transaction; may call `signalWork` to wake dispatchers after the commit. */
+export type WriteJob<T> = (signalWork: () => void) => T;
+
+interface Pending {
+  rows: number;
+  run: WriteJob<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface WriteQueueOptions {
+  /** Rows (a job's own estimate) per group commit; the rest waits for the next tick. */
+  maxRowsPerCommit: number;
+  /** Called after a commit in which a job signalled new work. */
+  onWork: () => void;
+}
+
+export interface WriteQueue {
+  /** Queues `job` for the next group commit; resolves with its value only once that commit is durable. */
+  enqueue<T>(rows: number, job: WriteJob<T>): Promise<T>;
+  /** Waits until everything queued so far is committed (or failed). */
+  drain(): Promise<void>;
+}
+
+/**
+ * Group commit on one connection: every write of a tick shares one IMMEDIATE transaction, so a burst of
+ * single-message writes pays one fsync instead of one each. Each job runs in its own SAVEPOINT: a job that
+ * throws is rolled back alone and only its caller sees the error; a failed BEGIN or COMMIT (locked file,
+ * full disk), or an error after which SQLite abandoned the transaction, fails every job of the group,
+ * since none of them was committed.
+ *
+ * Runs on the main thread. Measured on this 2-core machine (WAL, synchronous=FULL): a group of 64
+ * messages × (1 message + 3 deliveries) takes ~1–2 ms including the fsync (~0.25 ms), so the event loop is
+ * held for about as long as one Fastify request; a worker thread would add a structured-clone hop per call
+ * for no gain at these sizes.
+ */
+export function createWriteQueue(db: DatabaseSync, options: WriteQueueOptions): WriteQueue {
+  let queue: Pending[] = [];
+  let scheduled = false;
+  let drainWaiters: (() => void)[] = [];
+  let statements: { savepoint: StatementSync; release: StatementSync; rollbackTo: StatementSync } | null =
+    null;
+
+  const stmts = () => {
+    statements ??= {
+      savepoint: db.prepare('SAVEPOINT job'),
+      release: db.prepare('RELEASE job'),
+      rollbackTo: db.prepare('ROLLBACK TO job'),
+    };
+    return statements;
+  };
+
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(flush);
+  };
+
+  const failAll = (jobs: Pending[], error: StoreError) => {
+    for (const job of jobs) job.reject(error);
+  };
+
+  function flush(): void {
+    scheduled = false;
+    let budget = options.maxRowsPerCommit;
+    let take = 0;
+    while (take < queue.length && (take === 0 || budget >= (queue[take]?.rows ?? 0))) {
+      budget -= queue[take]?.rows ?? 0;
+      take++;
+    }
+    const batch = queue.slice(0, take);
+    queue = queue.slice(take);
+    if (queue.length > 0) schedule();
+    if (batch.length > 0) commitGroup(batch);
+    if (queue.length === 0 && !scheduled) {
+      const waiters = drainWaiters;
+      drainWaiters = [];
+      for (const waiter of waiters) waiter();
+    }
+  }
+
+  function commitGroup(batch: Pending[]): void {
+    try {
+      db.exec('BEGIN IMMEDIATE');
+    } catch (error) {
+      failAll(batch, toStoreError(error));
+      return;
+    }
+    const { savepoint, release, rollbackTo } = stmts();
+    const done: { job: Pending; value: unknown }[] = [];
+    let work = false;
+    const signalWork = () => {
+      work = true;
+    };
+    for (let i = 0; i < batch.length; i++) {
+      const job = batch[i] as Pending;
+      savepoint.run();
+      try {
+        const value = job.run(signalWork);
+        release.run();
+        done.push({ job, value });
+      } catch (error) {
+        const mapped = toStoreError(error);
+        if (!db.isTransaction) {
+          // SQLite rolled the whole transaction back (e.g. SQLITE_FULL): nothing of this group survived.
+          failAll([...done.map((d) => d.job), ...batch.slice(i)], mapped);
+          return;
+        }
+        rollbackTo.run();
+        release.run();
+        job.reject(mapped);
+      }
+    }
+    try {
+      db.exec('COMMIT');
+    } catch (error) {
+      if (db.isTransaction) {
+        try {
+          db.exec('ROLLBACK');
+        } catch {
+          // The rollback failing too leaves nothing more to undo; the callers get the commit's error.
+        }
+      }
+      failAll(
+        done.map((d) => d.job),
+        toStoreError(error),
+      );
+      return;
+    }
+    for (const { job, value } of done) job.resolve(value);
+    if (work) options.onWork();
+  }
+
+  return {
+    enqueue<T>(rows: number, run: WriteJob<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        queue.push({ rows, run, resolve: resolve as (value: unknown) => void, reject });
+        schedule();
+      });
+    },
+    drain() {
+      if (queue.length === 0 && !scheduled) return Promise.resolve();
+      return new Promise((resolve) => drainWaiters.push(resolve));
+    },
+  };
+}
