@@ -105,9 +105,33 @@ for (const [label, name, signConfig, verifyConfig] of cases) {
   };
 }
 
-const standard = results['standard-webhooks'];
-const ratioSequential = standard ? standard.verify / baseline : 0;
-const ratioConcurrent = standard ? standard.verifyConcurrent / baseline : 0;
+// The headline ratio: the machine is shared, so the baseline and Standard Webhooks verify are measured
+// three times, interleaved, and the medians compared; one burst of load then cannot skew only one side.
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[1] ?? 0;
+const swConfig = configs['standard-webhooks'];
+const swHeaders = await schemes['standard-webhooks'].sign(
+  { body, id: 'msg_bench', timestamp: NOW },
+  swConfig,
+);
+const swRequest = { headers: swHeaders, body };
+const rounds = { baseline: [] as number[], sequential: [] as number[], concurrent: [] as number[] };
+for (let round = 0; round < 3; round++) {
+  process.stderr.write(`ratio round ${round + 1}/3\n`);
+  rounds.baseline.push(
+    measureSync(() => {
+      createHmac('sha256', keyBytes).update(signedContent).digest();
+    }),
+  );
+  rounds.sequential.push(
+    await measureAsync(() => schemes['standard-webhooks'].verify(swRequest, swConfig), 1),
+  );
+  rounds.concurrent.push(
+    await measureAsync(() => schemes['standard-webhooks'].verify(swRequest, swConfig), CONCURRENCY),
+  );
+}
+const ratioBaseline = median(rounds.baseline);
+const ratioSequential = median(rounds.sequential) / ratioBaseline;
+const ratioConcurrent = median(rounds.concurrent) / ratioBaseline;
 process.stdout.write(
   `${JSON.stringify({
     name: 'webhooks',
@@ -120,6 +144,7 @@ process.stdout.write(
       sequential: Number(ratioSequential.toFixed(3)),
       concurrent: Number(ratioConcurrent.toFixed(3)),
       bareWebCryptoSequential: Number((webCrypto.sequential / baseline).toFixed(3)),
+      rounds,
       target: 0.5,
       met: ratioConcurrent >= 0.5,
     },

@@ -33,7 +33,7 @@ export function secretsOf(config: SchemeConfig): readonly string[] | VerifyFailu
   return usable;
 }
 
-/** The first configured secret, for signers; throws a coded error when there is none. */
+/** The configured secrets, for signers; throws a coded error when there is none. */
 export function signingSecrets(config: SchemeConfig): readonly string[] {
   const secrets = secretsOf(config);
   if ('ok' in secrets) throw WebhookError.fromFailure(secrets);
