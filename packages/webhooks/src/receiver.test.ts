@@ -107,3 +107,16 @@ test('form bodies, empty bodies and a scheme object', async () => {
   assert.equal(events[1]?.payload, undefined);
   assert.equal(events[1]?.type, '');
 });
+
+test('a custom scheme that throws gets a 500 invalid_config, not an exception', async () => {
+  const broken = { ...schemes.none, name: 'broken', verify: () => Promise.reject(new TypeError('bug')) };
+  const errors: ReceiverError[] = [];
+  const outcome = await createReceiver({ scheme: broken })
+    .onError((error) => {
+      errors.push(error);
+    })
+    .receive({ headers: {}, body: '{}' });
+  assert.equal(outcome.status, 500);
+  assert.equal(outcome.error?.code, 'invalid_config');
+  assert.equal((errors[0]?.cause as Error | undefined)?.message, 'bug');
+});

@@ -162,7 +162,19 @@ export function createReceiver<Events extends Record<string, unknown> = Record<s
       return receiver;
     },
     async receive(request) {
-      const verified = await scheme.verify(request, options);
+      let verified: Awaited<ReturnType<Scheme['verify']>>;
+      try {
+        verified = await scheme.verify(request, options);
+      } catch (cause) {
+        // Built-in schemes never throw; a custom one that does is a receiver bug, answered like one.
+        const message = '@hookline/webhooks: the scheme threw instead of returning a result';
+        return refuse(request, {
+          code: 'invalid_config',
+          message,
+          status: STATUS_BY_CODE.invalid_config,
+          cause,
+        });
+      }
       if (!verified.ok) {
         return refuse(request, {
           code: verified.code,

@@ -101,6 +101,25 @@ export async function sign(
 }
 
 /**
+ * Whether an Ed25519 signature verifies. Node accepts any 32 bytes as a public key, but other runtimes
+ * may refuse some encodings at import; a key that cannot be used then simply verifies nothing, so a
+ * hostile or corrupt key never turns into an exception.
+ */
+async function ed25519Verifies(
+  key: Exclude<ParsedKey, { kind: 'symmetric' }>,
+  signature: Uint8Array<ArrayBuffer>,
+  content: Uint8Array<ArrayBuffer>,
+): Promise<boolean> {
+  try {
+    const raw = key.kind === 'ed25519-public' ? key.key : await ed25519PublicOf(key.seed);
+    return await crypto.subtle.verify('Ed25519', await ed25519PublicKey(raw), signature, content);
+    /* node:coverage ignore next 3 */
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Verifies a Standard Webhooks request (v1 HMAC-SHA256 and v1a Ed25519) over its raw body. Accepts the
  * request when any signature in the header matches any configured secret; checks the timestamp against
  * the tolerance in both directions. Never throws.
@@ -168,11 +187,8 @@ export async function verify(
         }
         if (timingSafeEqual(await mac, signature)) return { ok: true, id, timestamp, secretIndex: index };
       } else if (version === 'v1a' && key.kind !== 'symmetric' && signature.length === 64) {
-        const raw = key.kind === 'ed25519-public' ? key.key : await ed25519PublicOf(key.seed);
-        const publicKey = await ed25519PublicKey(raw);
-        if (await crypto.subtle.verify('Ed25519', publicKey, signature, content)) {
+        if (await ed25519Verifies(key, signature, content))
           return { ok: true, id, timestamp, secretIndex: index };
-        }
       }
     }
   }
