@@ -1,0 +1,12 @@
+import type { StoreDeps } from '../store.ts';
+import type { Db } from './open-database.ts';
+
+/** What every operation file gets: the pool, injected time and ids, and limits. */
+export interface PostgresContext {
+  db: Db;
+  deps: StoreDeps;
+  maxBodyBytes: number;
+}
+
+/** The channel `LISTEN/NOTIFY` wake-ups use. */
+export const WORK_CHANNEL = 'hookline_work';

@@ -1,0 +1,133 @@
+import type { NewAttempt } from '../store.ts';
+import { StoreError } from '../store-error.ts';
+import type { Attempt, Delivery } from '../types.ts';
+import { insertAttempts } from './complete-attempts.ts';
+import { type PostgresContext, WORK_CHANNEL } from './context.ts';
+import { DELIVERY_COLUMNS, type DeliveryRow, toDelivery } from './rows.ts';
+
+// The smaller queue commands, one statement each. Those that make work due notify in the same statement,
+// so the wake-up is sent exactly when the change commits.
+
+const NOTIFY_IF_ANY = (cte: string) =>
+  `(SELECT pg_notify('${WORK_CHANNEL}', '') FROM ${cte} LIMIT 1) IS NULL AS quiet`;
+
+const RELEASE = `
+WITH released AS (
+  UPDATE deliveries d SET
+    status = CASE WHEN d.attempt_count > 1 THEN 'failed' ELSE 'pending' END,
+    attempt_count = greatest(d.attempt_count - 1, 0),
+    next_attempt_at = $1, due_at = $1, lease_expires_at = NULL, worker_id = NULL, updated_at = $1
+  FROM unnest($2::text[], $3::bigint[]) AS c(id, lease_token)
+  WHERE d.id = c.id AND d.lease_token = c.lease_token AND d.status = 'in_flight'
+  RETURNING d.id
+)
+SELECT (SELECT count(*) FROM released)::int AS count, ${NOTIFY_IF_ANY('released')}`;
+
+/** Gives claims back uncounted (graceful shutdown); due again at once. */
+export async function releaseDeliveries(
+  ctx: PostgresContext,
+  claims: { deliveryId: string; leaseToken: number }[],
+): Promise<number> {
+  if (claims.length === 0) return 0;
+  const [row] = await ctx.db.query<{ count: number }>(RELEASE, [
+    ctx.deps.clock(),
+    claims.map((c) => c.deliveryId),
+    claims.map((c) => c.leaseToken),
+  ]);
+  return row?.count ?? 0;
+}
+
+/** A manual resend's attempt: recorded, the delivery's schedule left alone. */
+export async function recordManualAttempt(ctx: PostgresContext, attempt: NewAttempt): Promise<Attempt> {
+  const [row] = await insertAttempts(ctx, ctx.db, [{ ...attempt, trigger: 'manual' }]);
+  return row as Attempt;
+}
+
+const ENSURE = `
+WITH created AS (
+  INSERT INTO deliveries (id, message_id, endpoint_id, tenant, status, attempt_count, max_attempts,
+    next_attempt_at, due_at, lease_token, created_at, updated_at)
+  SELECT $1, id, $2, tenant, 'pending', 0, $3, $4, $4, 0, $4, $4 FROM messages WHERE id = $5
+  ON CONFLICT (message_id, endpoint_id) DO NOTHING
+  RETURNING ${DELIVERY_COLUMNS}
+)
+SELECT *, ${NOTIFY_IF_ANY('created')} FROM created`;
+
+/** The delivery of a message to an endpoint, created pending if missing; `not_found` for an unknown message. */
+export async function ensureDelivery(
+  ctx: PostgresContext,
+  messageId: string,
+  endpointId: string,
+  maxAttempts: number,
+): Promise<Delivery> {
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+    throw new StoreError('invalid_argument', `maxAttempts must be a positive integer, got ${maxAttempts}`);
+  }
+  const now = ctx.deps.clock();
+  const [created] = await ctx.db.query<DeliveryRow>(ENSURE, [
+    ctx.deps.newId('dlv'),
+    endpointId,
+    maxAttempts,
+    now,
+    messageId,
+  ]);
+  if (created) return toDelivery(created);
+  const [existing] = await ctx.db.query<DeliveryRow>(
+    `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE message_id = $1 AND endpoint_id = $2`,
+    [messageId, endpointId],
+  );
+  if (!existing) throw new StoreError('not_found', `message ${messageId} not found`);
+  return toDelivery(existing);
+}
+
+const RECOVER = `
+WITH recovered AS (
+  UPDATE deliveries SET status = 'pending', next_attempt_at = $1, due_at = $1, completed_at = NULL,
+    max_attempts = greatest(max_attempts, attempt_count + 1), updated_at = $1
+  WHERE endpoint_id = $2 AND status IN ('failed', 'exhausted') AND created_at >= $3 AND created_at < $4
+  RETURNING id
+)
+SELECT (SELECT count(*) FROM recovered)::int AS count, ${NOTIFY_IF_ANY('recovered')}`;
+
+/** Failed and exhausted deliveries of an endpoint go back to pending, each with one more attempt allowed. */
+export async function recoverDeliveries(
+  ctx: PostgresContext,
+  filter: { endpointId: string; since: number; until: number },
+): Promise<number> {
+  const [row] = await ctx.db.query<{ count: number }>(RECOVER, [
+    ctx.deps.clock(),
+    filter.endpointId,
+    filter.since,
+    filter.until,
+  ]);
+  return row?.count ?? 0;
+}
+
+/** Pending and failed deliveries matching every given filter become cancelled. */
+export async function cancelDeliveries(
+  ctx: PostgresContext,
+  filter: { messageId?: string; endpointId?: string; deliveryId?: string },
+): Promise<number> {
+  const where: string[] = ["status IN ('pending', 'failed')"];
+  const params: unknown[] = [ctx.deps.clock()];
+  const add = (column: string, value: string | undefined) => {
+    if (value === undefined) return;
+    params.push(value);
+    where.push(`${column} = $${params.length}`);
+  };
+  add('message_id', filter.messageId);
+  add('endpoint_id', filter.endpointId);
+  add('id', filter.deliveryId);
+  if (params.length === 1) {
+    throw new StoreError('invalid_argument', 'cancelDeliveries needs at least one filter');
+  }
+  const [row] = await ctx.db.query<{ count: number }>(
+    `WITH cancelled AS (
+       UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, due_at = NULL, completed_at = $1,
+         updated_at = $1
+       WHERE ${where.join(' AND ')} RETURNING 1)
+     SELECT count(*)::int AS count FROM cancelled`,
+    params,
+  );
+  return row?.count ?? 0;
+}

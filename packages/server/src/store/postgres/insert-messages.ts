@@ -1,0 +1,221 @@
+import type { InsertOutcome, NewMessage } from '../store.ts';
+import { StoreError } from '../store-error.ts';
+import type { Message } from '../types.ts';
+import type { PostgresContext } from './context.ts';
+import { WORK_CHANNEL } from './context.ts';
+import type { Queryable } from './open-database.ts';
+import { isUnavailable } from './postgres-error.ts';
+import { type MessageRow, toMessage } from './rows.ts';
+import { createWriteQueue, type QueuedJob, type WriteQueue } from './write-queue.ts';
+
+// One statement per group, so one round trip and one commit (autocommit) whatever the group size: the
+// messages go in through `unnest` arrays, ON CONFLICT DO NOTHING lets the unique indexes decide
+// idempotency and dedup (a concurrent insert of the same key waits for the other commit, then yields),
+// and only the messages actually inserted get their deliveries. The NOTIFY is sent at commit.
+// Arrays of arrays cannot go through unnest, so channels travel as JSON text.
+const INSERT_GROUP = `
+WITH m AS (
+  INSERT INTO messages (id, tenant, event_type, event_id, channels, source_id, sub_path, headers, content_type,
+    body, idempotency_key, dedup_key, created_at)
+  SELECT id, tenant, event_type, event_id, ARRAY(SELECT jsonb_array_elements_text(channels::jsonb)), source_id,
+    sub_path, headers::jsonb, content_type, body, idempotency_key, dedup_key, created_at
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+    $9::text[], $10::bytea[], $11::text[], $12::text[], $13::bigint[])
+    AS t(id, tenant, event_type, event_id, channels, source_id, sub_path, headers, content_type, body,
+      idempotency_key, dedup_key, created_at)
+  ON CONFLICT DO NOTHING
+  RETURNING id
+), d AS (
+  INSERT INTO deliveries (id, message_id, endpoint_id, tenant, status, max_attempts, next_attempt_at, due_at,
+    created_at, updated_at)
+  SELECT x.id, x.message_id, x.endpoint_id, x.tenant, 'pending', x.max_attempts, x.next_attempt_at,
+    x.next_attempt_at, x.created_at, x.created_at
+  FROM unnest($14::text[], $15::text[], $16::text[], $17::text[], $18::int[], $19::bigint[], $20::bigint[])
+    AS x(id, message_id, endpoint_id, tenant, max_attempts, next_attempt_at, created_at)
+  JOIN m ON m.id = x.message_id
+  RETURNING 1
+)
+SELECT coalesce((SELECT array_agg(id) FROM m), '{}') AS ids,
+  (SELECT pg_notify('${WORK_CHANNEL}', '') FROM d LIMIT 1) IS NULL AS quiet`;
+
+const BY_IDEMPOTENCY = `SELECT * FROM messages WHERE coalesce(tenant, '') = $1 AND idempotency_key = $2`;
+const BY_DEDUP = 'SELECT * FROM messages WHERE source_id = $1 AND dedup_key = $2';
+
+/** Rejects what cannot be stored before it reaches the write queue. */
+export function validateMessage(ctx: PostgresContext, input: NewMessage): void {
+  if (input.body.byteLength > ctx.maxBodyBytes) {
+    throw new StoreError(
+      'value_too_large',
+      `message body is ${input.body.byteLength} bytes; the store accepts at most ${ctx.maxBodyBytes}`,
+    );
+  }
+  const endpoints = new Set<string>();
+  for (const delivery of input.deliveries) {
+    if (endpoints.has(delivery.endpointId)) {
+      throw new StoreError(
+        'invalid_argument',
+        `endpoint ${delivery.endpointId} is listed twice for one message`,
+      );
+    }
+    endpoints.add(delivery.endpointId);
+    if (!Number.isInteger(delivery.maxAttempts) || delivery.maxAttempts < 1) {
+      throw new StoreError(
+        'invalid_argument',
+        `maxAttempts must be a positive integer, got ${delivery.maxAttempts}`,
+      );
+    }
+  }
+}
+
+interface Prepared {
+  message: Message;
+  deliveries: { id: string; endpointId: string; maxAttempts: number; nextAttemptAt: number }[];
+}
+
+function prepare(ctx: PostgresContext, input: NewMessage): Prepared {
+  const now = ctx.deps.clock();
+  const message: Message = {
+    id: ctx.deps.newId('msg'),
+    tenant: input.tenant ?? null,
+    eventType: input.eventType,
+    eventId: input.eventId ?? null,
+    channels: input.channels ?? [],
+    sourceId: input.sourceId ?? null,
+    subPath: input.subPath ?? null,
+    headers: input.headers ?? {},
+    contentType: input.contentType,
+    body: input.body,
+    idempotencyKey: input.idempotencyKey ?? null,
+    dedupKey: input.dedupKey ?? null,
+    createdAt: now,
+  };
+  const deliveries = input.deliveries.map((d) => ({
+    id: ctx.deps.newId('dlv'),
+    endpointId: d.endpointId,
+    maxAttempts: d.maxAttempts,
+    nextAttemptAt: d.nextAttemptAt ?? now,
+  }));
+  return { message, deliveries };
+}
+
+async function insertGroup(db: Queryable, group: Prepared[]): Promise<Set<string>> {
+  const cols: unknown[][] = Array.from({ length: 20 }, () => []);
+  const push = (i: number, value: unknown) => (cols[i] as unknown[]).push(value);
+  for (const { message: m, deliveries } of group) {
+    const row = [
+      m.id,
+      m.tenant,
+      m.eventType,
+      m.eventId,
+      JSON.stringify(m.channels),
+      m.sourceId,
+      m.subPath,
+      JSON.stringify(m.headers),
+      m.contentType,
+      m.body,
+      m.idempotencyKey,
+      m.dedupKey,
+      m.createdAt,
+    ];
+    for (const [i, value] of row.entries()) push(i, value);
+    for (const d of deliveries) {
+      push(13, d.id);
+      push(14, m.id);
+      push(15, d.endpointId);
+      push(16, m.tenant);
+      push(17, d.maxAttempts);
+      push(18, d.nextAttemptAt);
+      push(19, m.createdAt);
+    }
+  }
+  const [result] = await db.query<{ ids: string[] }>(INSERT_GROUP, cols, 'hookline_insert_group');
+  return new Set(result?.ids ?? []);
+}
+
+async function findExisting(db: Queryable, message: Message): Promise<Message> {
+  let rows: MessageRow[] = [];
+  if (message.idempotencyKey !== null) {
+    rows = await db.query<MessageRow>(BY_IDEMPOTENCY, [message.tenant ?? '', message.idempotencyKey]);
+  }
+  if (rows.length === 0 && message.sourceId !== null && message.dedupKey !== null) {
+    rows = await db.query<MessageRow>(BY_DEDUP, [message.sourceId, message.dedupKey]);
+  }
+  const [row] = rows;
+  if (!row) throw new StoreError('conflict', `message ${message.id} clashes with an existing row`);
+  return toMessage(row);
+}
+
+type Job = QueuedJob<NewMessage[], InsertOutcome[]>;
+
+async function settle(ctx: PostgresContext, jobs: Job[], prepared: Prepared[][], inserted: Set<string>) {
+  await Promise.all(
+    jobs.map(async (job, i) => {
+      try {
+        const outcomes: InsertOutcome[] = [];
+        for (const p of prepared[i] ?? []) {
+          if (inserted.has(p.message.id)) {
+            outcomes.push({
+              message: p.message,
+              duplicate: false,
+              deliveryIds: p.deliveries.map((d) => d.id),
+            });
+          } else {
+            outcomes.push({ message: await findExisting(ctx.db, p.message), duplicate: true });
+          }
+        }
+        job.resolve(outcomes);
+      } catch (error) {
+        job.reject(error);
+      }
+    }),
+  );
+}
+
+/**
+ * The group-commit writer: `enqueue(inputs)` stores `inputs` all or nothing (duplicates reported as such)
+ * in the next group. When a group's statement fails for a reason other than the database being
+ * unreachable, each job is retried alone so only the faulty caller sees the error.
+ */
+export function createMessageWriter(
+  ctx: PostgresContext,
+  options: { maxRowsPerCommit: number; concurrency: number },
+): WriteQueue<NewMessage[], InsertOutcome[]> {
+  return createWriteQueue<NewMessage[], InsertOutcome[]>({
+    ...options,
+    async flush(jobs) {
+      const prepared = jobs.map((job) => job.input.map((input) => prepare(ctx, input)));
+      try {
+        const inserted = await insertGroup(ctx.db, prepared.flat());
+        await settle(ctx, jobs, prepared, inserted);
+      } catch (error) {
+        if (jobs.length === 1 || isUnavailable(error)) throw error;
+        await Promise.all(
+          jobs.map(async (job, i) => {
+            try {
+              const alone = prepared[i] ?? [];
+              await settle(ctx, [job], [alone], await insertGroup(ctx.db, alone));
+            } catch (inner) {
+              job.reject(inner);
+            }
+          }),
+        );
+      }
+    },
+  });
+}
+
+/** Validates, then queues `inputs` for the next group commit. */
+export function insertMessages(
+  ctx: PostgresContext,
+  writer: WriteQueue<NewMessage[], InsertOutcome[]>,
+  inputs: NewMessage[],
+): Promise<InsertOutcome[]> {
+  try {
+    for (const input of inputs) validateMessage(ctx, input);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (inputs.length === 0) return Promise.resolve([]);
+  const rows = inputs.reduce((sum, input) => sum + 1 + input.deliveries.length, 0);
+  return writer.enqueue(inputs, rows);
+}

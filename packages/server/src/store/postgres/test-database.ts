@@ -1,0 +1,62 @@
+/**
+ * PostgreSQL test databases: each test file creates its own (`hookline_test_<random>`) from
+ * `HOOKLINE_TEST_PG_URL` and drops it after. Unset URL → tests are skipped, except with `CI=true`, where an
+ * unset or unreachable server fails the run.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createIdGenerator } from '../../ids.ts';
+import type { StoreDeps } from '../store.ts';
+import { StoreError } from '../store-error.ts';
+
+export const PG_URL = process.env.HOOKLINE_TEST_PG_URL;
+
+/** For `test(..., { skip: pgSkip })`: a reason to skip, or false to run (always run under CI). */
+export const pgSkip: string | false =
+  PG_URL || process.env.CI === 'true' ? false : 'HOOKLINE_TEST_PG_URL is not set';
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+function adminUrl(): string {
+  if (!PG_URL) {
+    throw new StoreError(
+      'unavailable',
+      'CI=true requires HOOKLINE_TEST_PG_URL: the PostgreSQL tests may not be skipped',
+    );
+  }
+  return PG_URL;
+}
+
+/** Runs `sql` on the admin database named in `HOOKLINE_TEST_PG_URL`. */
+export async function adminQuery(sql: string, values: unknown[] = []): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: adminUrl() });
+  await client.connect();
+  try {
+    return await client.query(sql, values);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `hookline_test_${randomBytes(6).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl());
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    drop: async () => {
+      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
+/** Real clock, real ids; tests that need to move time pass their own clock. */
+export function testDeps(clock: () => number = Date.now): StoreDeps {
+  return { clock, newId: createIdGenerator(clock) };
+}
