@@ -33,6 +33,13 @@ test('dispatches a verified event to its typed handler and to onAny, answering 2
     .onAny((event) => {
       seen.push(`any:${event.type}`);
     });
+  // Event types and payloads are checked at compile time (npm run typecheck runs over tests).
+  // @ts-expect-error 'invoice.voided' is not in the Events map.
+  hooks.on('invoice.voided', () => {});
+  hooks.on('customer.created', (event) => {
+    // @ts-expect-error a customer.created payload has no amount_paid.
+    void event.payload.data.amount_paid;
+  });
   const outcome = await hooks.receive(
     await stripeRequest({ id: 'evt_1', type: 'invoice.paid', data: { amount_paid: 1200 } }),
   );

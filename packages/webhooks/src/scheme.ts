@@ -55,7 +55,7 @@ export interface SchemeConfig {
   readonly timestampHeader?: string;
   /**
    * `hmac`: template of the signed content when a timestamp header is set: `{timestamp}` and `{body}` are
-   * replaced by the header value and the raw body. Default `{timestamp}.{body}`.
+   * replaced by the header value and the raw body; both must appear. Default `{timestamp}.{body}`.
    */
   readonly signedContent?: string;
   /** `github`: also accept the legacy SHA-1 `X-Hub-Signature` when the SHA-256 header is absent. */

@@ -62,10 +62,12 @@ test('hmac: the signed-content template is configurable and must contain {body} 
   const headers = await hmacScheme.sign({ body }, config);
   assert.equal(headers['x-signature'], expected);
   assert.equal((await hmacScheme.verify({ headers, body }, config)).ok, true);
-  const bad = { ...config, signedContent: '{timestamp}' };
-  const r = await hmacScheme.verify({ headers, body }, bad);
-  assert.equal(r.ok ? 'ok' : r.code, 'invalid_config');
-  await assert.rejects(hmacScheme.sign({ body }, bad), { code: 'invalid_config' });
+  for (const signedContent of ['{timestamp}', '{body}', '{timestamp}{body}{body}']) {
+    const bad = { ...config, signedContent };
+    const r = await hmacScheme.verify({ headers, body }, bad);
+    assert.equal(r.ok ? 'ok' : r.code, 'invalid_config', signedContent);
+    await assert.rejects(hmacScheme.sign({ body }, bad), { code: 'invalid_config' });
+  }
 });
 
 test('hmac: typed failures and describe', async () => {

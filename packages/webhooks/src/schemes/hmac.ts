@@ -33,10 +33,11 @@ function content(
   if (timestamp === undefined) return concatBytes(body);
   const template = config.signedContent ?? DEFAULT_SIGNED_CONTENT;
   const pieces = template.split('{body}');
-  if (pieces.length !== 2) {
+  // Without {timestamp} the header could be changed freely and the tolerance check would prove nothing.
+  if (pieces.length !== 2 || !template.includes('{timestamp}')) {
     return failure(
       'invalid_config',
-      'signedContent must contain {body} exactly once, or the body would go unsigned',
+      'signedContent must contain {body} exactly once and {timestamp}, or they would go unsigned',
     );
   }
   const [before = '', after = ''] = pieces.map((piece) => piece.replaceAll('{timestamp}', timestamp));
