@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { createReceiver } from '../receiver.ts';
 import { sign } from '../standard-webhooks.ts';
@@ -48,4 +51,50 @@ test('bodies over the cap get 413, whether declared or streamed', async () => {
   assert.equal(streamed.status, 413);
   assert.equal((await handler(new Request('https://a.test/', { method: 'POST', body: '{}' }))).status, 204);
   assert.deepEqual(await readCapped(null, 1), new Uint8Array(0));
+});
+
+test('the Request handler behind a real loopback server, with a chunked streamed body', async () => {
+  const hooks = createReceiver<Events>({ scheme: 'standard-webhooks', secret });
+  const names: string[] = [];
+  hooks.on('user.created', (event) => {
+    names.push(event.payload.data.name);
+  });
+  const handler = toRequestHandler(hooks);
+  // What Bun, Deno and Workers do natively: turn the socket into a Request, and the Response back.
+  const server = createServer(async (req, res) => {
+    const request = new Request(`http://${req.headers.host}${req.url}`, {
+      method: req.method ?? 'POST',
+      headers: req.headers as Record<string, string>,
+      body: Readable.toWeb(req) as ReadableStream<Uint8Array>,
+      duplex: 'half',
+    } as RequestInit);
+    const response = await handler(request);
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    res.end(Buffer.from(await response.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+    const body = JSON.stringify({ type: 'user.created', data: { name: 'Grace' } });
+    const headers = await sign({ id: 'msg_2', body, secrets: [secret] });
+    const chunks = new ReadableStream<Uint8Array>({
+      start(controller) {
+        const bytes = new TextEncoder().encode(body);
+        for (let i = 0; i < bytes.length; i += 7) controller.enqueue(bytes.slice(i, i + 7));
+        controller.close();
+      },
+    });
+    const ok = await fetch(url, { method: 'POST', headers, body: chunks, duplex: 'half' } as RequestInit);
+    assert.equal(ok.status, 204);
+    assert.deepEqual(names, ['Grace']);
+    const replay = await fetch(url, {
+      method: 'POST',
+      headers: { ...headers, 'webhook-timestamp': '1' },
+      body,
+    });
+    assert.equal(replay.status, 400);
+    assert.equal((await replay.json()).error.code, 'timestamp_too_old');
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
 });
