@@ -6,6 +6,11 @@ export interface PostgresContext {
   db: Db;
   deps: StoreDeps;
   maxBodyBytes: number;
+  /**
+   * Wakes this process's own `onWork` listeners at once after a commit that made work due; other
+   * processes hear the NOTIFY sent in the same statement.
+   */
+  signalWork: () => void;
 }
 
 /** The channel `LISTEN/NOTIFY` wake-ups use. */

@@ -63,19 +63,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
     statementTimeoutMs: options.statementTimeoutMs ?? 30_000,
   });
-  const ctx: PostgresContext = {
-    db,
-    deps: options.deps,
-    maxBodyBytes: options.maxBodyBytes ?? 32 * 1024 * 1024,
-  };
-  const writer = createMessageWriter(ctx, {
-    maxRowsPerCommit: options.maxRowsPerCommit ?? 4096,
-    concurrency: options.writeConcurrency ?? Math.max(1, Math.floor(poolSize / 2)),
-  });
   const listeners = new Set<() => void>();
-  let listener: WorkListener | null = null;
-  let closed = false;
-
   const wake = () => {
     for (const fn of listeners) {
       try {
@@ -85,6 +73,18 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       }
     }
   };
+  const ctx: PostgresContext = {
+    db,
+    deps: options.deps,
+    maxBodyBytes: options.maxBodyBytes ?? 32 * 1024 * 1024,
+    signalWork: wake,
+  };
+  const writer = createMessageWriter(ctx, {
+    maxRowsPerCommit: options.maxRowsPerCommit ?? 4096,
+    concurrency: options.writeConcurrency ?? Math.max(1, Math.floor(poolSize / 2)),
+  });
+  let listener: WorkListener | null = null;
+  let closed = false;
 
   async function op<T>(fn: () => Promise<T>): Promise<T> {
     if (closed) throw new StoreError('closed', 'hookline store (postgres): the store is closed');

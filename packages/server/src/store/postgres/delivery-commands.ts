@@ -34,6 +34,7 @@ export async function releaseDeliveries(
     claims.map((c) => c.deliveryId),
     claims.map((c) => c.leaseToken),
   ]);
+  if (row && row.count > 0) ctx.signalWork();
   return row?.count ?? 0;
 }
 
@@ -71,7 +72,10 @@ export async function ensureDelivery(
     now,
     messageId,
   ]);
-  if (created) return toDelivery(created);
+  if (created) {
+    ctx.signalWork();
+    return toDelivery(created);
+  }
   const [existing] = await ctx.db.query<DeliveryRow>(
     `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE message_id = $1 AND endpoint_id = $2`,
     [messageId, endpointId],
@@ -100,6 +104,7 @@ export async function recoverDeliveries(
     filter.since,
     filter.until,
   ]);
+  if (row && row.count > 0) ctx.signalWork();
   return row?.count ?? 0;
 }
 

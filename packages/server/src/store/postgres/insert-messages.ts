@@ -148,6 +148,9 @@ async function findExisting(db: Queryable, message: Message): Promise<Message> {
 type Job = QueuedJob<NewMessage[], InsertOutcome[]>;
 
 async function settle(ctx: PostgresContext, jobs: Job[], prepared: Prepared[][], inserted: Set<string>) {
+  if (prepared.some((group) => group.some((p) => p.deliveries.length > 0 && inserted.has(p.message.id)))) {
+    ctx.signalWork();
+  }
   await Promise.all(
     jobs.map(async (job, i) => {
       try {
