@@ -24,6 +24,8 @@ export interface WriteQueue {
   enqueue<T>(rows: number, job: WriteJob<T>): Promise<T>;
   /** Waits until everything queued so far is committed (or failed). */
   drain(): Promise<void>;
+  /** Groups committed and jobs in them so far (the mean group size is what batching buys). */
+  stats(): { commits: number; jobs: number };
 }
 
 /**
@@ -42,6 +44,8 @@ export function createWriteQueue(db: DatabaseSync, options: WriteQueueOptions): 
   let queue: Pending[] = [];
   let scheduled = false;
   let drainWaiters: (() => void)[] = [];
+  let commits = 0;
+  let committedJobs = 0;
   let statements: { savepoint: StatementSync; release: StatementSync; rollbackTo: StatementSync } | null =
     null;
 
@@ -131,6 +135,8 @@ export function createWriteQueue(db: DatabaseSync, options: WriteQueueOptions): 
       );
       return;
     }
+    commits++;
+    committedJobs += done.length;
     for (const { job, value } of done) job.resolve(value);
     if (work) options.onWork();
   }
@@ -142,6 +148,7 @@ export function createWriteQueue(db: DatabaseSync, options: WriteQueueOptions): 
         schedule();
       });
     },
+    stats: () => ({ commits, jobs: committedJobs }),
     drain() {
       if (queue.length === 0 && !scheduled) return Promise.resolve();
       return new Promise((resolve) => drainWaiters.push(resolve));

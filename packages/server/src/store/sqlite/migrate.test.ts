@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+
+const dir = mkdtempSync(join(tmpdir(), 'hookline-migrate-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function migrateInChild(path: string): Promise<string[]> {
+  const factory = pathToFileURL(join(import.meta.dirname, 'create-sqlite-store.ts')).href;
+  const script = `
+    const { createSqliteStore } = await import(${JSON.stringify(factory)});
+    const store = createSqliteStore({ path: ${JSON.stringify(path)}, deps: { clock: Date.now, newId: (p) => p } });
+    const { applied } = await store.migrate();
+    await store.close();
+    process.stdout.write(JSON.stringify(applied));`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as string[]) : reject(new Error(`exit ${code}`)),
+    );
+  });
+}
+
+test('two processes migrating one file at once apply each migration exactly once', async () => {
+  const path = join(dir, 'race.db');
+  const [a, b] = await Promise.all([migrateInChild(path), migrateInChild(path)]);
+  assert.deepEqual([...(a ?? []), ...(b ?? [])].sort(), ['001_init']);
+  assert.deepEqual(await migrateInChild(path), []);
+});
