@@ -100,6 +100,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     keepAliveMaxTimeout: 60_000,
   });
 
+  // The policy is fixed per client, so a URL's verdict is too; endpoints repeat, parsing them is not free.
+  const verdicts = new Map<string, ReturnType<typeof validateDestinationUrl>>();
+  const validate = (url: string) => {
+    let verdict = verdicts.get(url);
+    if (verdict === undefined) {
+      if (verdicts.size >= 1_024) verdicts.clear();
+      verdict = validateDestinationUrl(url, options.policy);
+      verdicts.set(url, verdict);
+    }
+    return verdict;
+  };
+
   async function send(req: SendRequest): Promise<SendResult> {
     const started = now();
     const elapsed = () => Math.max(0, Math.round(now() - started));
@@ -111,7 +123,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     });
 
     // Refuse literal bad hosts before touching the pool; names are checked by the connector.
-    const validation = validateDestinationUrl(req.url, options.policy);
+    const validation = validate(req.url);
     if (!validation.ok) {
       return fail(validation.code === 'ssrf_blocked' ? 'ssrf_blocked' : 'internal', validation.message);
     }
