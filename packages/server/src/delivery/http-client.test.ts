@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
+import type { TLSSocket } from 'node:tls';
 import * as zlib from 'node:zlib';
 import { createHttpClient, type HttpClient, type SendResult } from './http-client.ts';
 import { createSsrfPolicy } from './ssrf-guard.ts';
+import { TEST_TLS_CERT, TEST_TLS_KEY } from './tls-test-certificate.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -282,4 +285,26 @@ test('an abort from the caller ends the attempt as internal, not as a receiver t
   await new Promise((resolve) => setImmediate(resolve));
   controller.abort();
   expectError(await pending, 'internal');
+});
+
+test('TLS: connects to the checked IP while SNI and certificate checks use the host name', async () => {
+  const server = createHttpsServer({ cert: TEST_TLS_CERT, key: TEST_TLS_KEY }, (_req, res) =>
+    res.end('secure'),
+  );
+  const servernames: (string | false)[] = [];
+  server.on('secureConnection', (socket: TLSSocket) => servernames.push(socket.servername));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const port = (server.address() as AddressInfo).port;
+  const trusting = client({ tls: { ca: TEST_TLS_CERT } });
+  const ok = expectResponse(await trusting.send({ url: `https://hooks.example.test:${port}/`, body: 'x' }));
+  assert.equal(ok.body, 'secure');
+  assert.deepEqual(servernames, ['hooks.example.test']);
+  // The certificate names hooks.example.test, not the IP, and an untrusting client refuses it.
+  expectError(await trusting.send({ url: `https://127.0.0.1:${port}/`, body: 'x' }), 'tls');
+  expectError(await client().send({ url: `https://hooks.example.test:${port}/`, body: 'x' }), 'tls');
 });
