@@ -21,7 +21,8 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-function adminUrl(): string {
+function adminUrl(override?: string): string {
+  if (override) return override;
   if (!PG_URL) {
     throw new StoreError(
       'unavailable',
@@ -32,8 +33,8 @@ function adminUrl(): string {
 }
 
 /** Runs `sql` on the admin database named in `HOOKLINE_TEST_PG_URL`. */
-export async function adminQuery(sql: string, values: unknown[] = []): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: adminUrl() });
+export async function adminQuery(sql: string, values: unknown[] = [], admin?: string): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: adminUrl(admin) });
   await client.connect();
   try {
     return await client.query(sql, values);
@@ -42,16 +43,17 @@ export async function adminQuery(sql: string, values: unknown[] = []): Promise<p
   }
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `hookline_test_${randomBytes(6).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl());
+/** A fresh database `hookline_<prefix>_<random>` on the server of `admin` (default: the test URL). */
+export async function createTestDatabase(admin?: string, prefix = 'test'): Promise<TestDatabase> {
+  const name = `hookline_${prefix}_${randomBytes(6).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${name}`, [], admin);
+  const url = new URL(adminUrl(admin));
   url.pathname = `/${name}`;
   return {
     name,
     url: url.toString(),
     drop: async () => {
-      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`, [], admin);
     },
   };
 }
