@@ -291,7 +291,7 @@ test('TLS: connects to the checked IP while SNI and certificate checks use the h
   const server = createHttpsServer({ cert: TEST_TLS_CERT, key: TEST_TLS_KEY }, (_req, res) =>
     res.end('secure'),
   );
-  const servernames: (string | false)[] = [];
+  const servernames: (string | false | null)[] = [];
   server.on('secureConnection', (socket: TLSSocket) => servernames.push(socket.servername));
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
