@@ -10,6 +10,7 @@ import {
   ratio,
   text,
 } from './config-parsers.ts';
+import { DEFAULT_RETRY_SCHEDULE_MS } from './delivery/retry-policy.ts';
 
 /** The effective configuration of one Hookline process. Times are milliseconds, sizes bytes. */
 export interface HooklineConfig {
@@ -26,7 +27,7 @@ export interface HooklineConfig {
   attemptTimeoutMs: number;
   connectTimeoutMs: number;
   maxResponseBytes: number;
-  retrySchedule: number[];
+  retrySchedule: readonly number[];
   retryJitter: number;
   workerConcurrency: number;
   workerBatchSize: number;
@@ -58,19 +59,8 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const MIB = 1024 * 1024;
 
-/** The retry schedule of DESIGN.md: delays before attempts 1…10, about three days in all. */
-export const DEFAULT_RETRY_SCHEDULE = [
-  0,
-  5 * SECOND,
-  5 * MINUTE,
-  30 * MINUTE,
-  2 * HOUR,
-  5 * HOUR,
-  10 * HOUR,
-  14 * HOUR,
-  20 * HOUR,
-  24 * HOUR,
-];
+/** The retry schedule of DESIGN.md: delays before each retry (the first attempt is immediate). */
+export const DEFAULT_RETRY_SCHEDULE: readonly number[] = DEFAULT_RETRY_SCHEDULE_MS;
 
 /** Bounds the API enforces on endpoint overrides too. */
 export const LIMITS = {
@@ -149,9 +139,9 @@ export const CONFIG_OPTIONS: { [K in keyof HooklineConfig]: OptionSpec<HooklineC
     parse: integer(0, 16 * MIB),
   },
   retrySchedule: {
-    doc: 'Delays before each attempt; the count is the number of attempts. Endpoints may override it.',
+    doc: 'Delays before each retry (the first attempt is immediate; attempts = entries + 1). Endpoints may override it.',
     default: DEFAULT_RETRY_SCHEDULE,
-    defaultText: '0,5s,5m,30m,2h,5h,10h,14h,20h,24h',
+    defaultText: '5s,5m,30m,2h,5h,10h,14h,20h,24h',
     parse: list(duration(0, LIMITS.maxRetryDelayMs), LIMITS.maxRetryScheduleEntries),
   },
   retryJitter: {

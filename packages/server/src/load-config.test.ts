@@ -30,7 +30,7 @@ test('flags beat env, env beats the config file, the file beats defaults', () =>
         port: 9003,
         host: '::1',
         role: 'api',
-        retrySchedule: ['0', '1m', 3_600_000],
+        retrySchedule: ['1s', '1m', 3_600_000],
       }),
     }),
   });
@@ -41,7 +41,7 @@ test('flags beat env, env beats the config file, the file beats defaults', () =>
   assert.equal(result.config.dev, true);
   assert.equal(result.config.logLevel, 'debug');
   assert.equal(result.config.attemptTimeoutMs, 20_000);
-  assert.deepEqual(result.config.retrySchedule, [0, 60_000, 3_600_000]);
+  assert.deepEqual(result.config.retrySchedule, [1000, 60_000, 3_600_000]);
   assert.equal(result.layers.port, 'flag');
   assert.equal(result.layers.host, 'env');
   assert.equal(result.layers.role, 'file');

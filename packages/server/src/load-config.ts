@@ -93,7 +93,6 @@ function crossCheck(config: HooklineConfig): string[] {
   if (config.connectTimeoutMs > config.attemptTimeoutMs) {
     errors.push('connectTimeoutMs must not exceed attemptTimeoutMs');
   }
-  if (config.retrySchedule.length === 0) errors.push('retrySchedule needs at least one entry');
   return errors;
 }
 

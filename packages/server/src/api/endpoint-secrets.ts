@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { generateKeyPair, generateSecret, publicKeyOf } from '@hookline/webhooks';
+import { LIMITS } from '../config.ts';
+import { ApiError } from '../errors.ts';
+import type { EndpointSecret, SigningScheme } from '../store/types.ts';
+
+/** A secret for a new endpoint or a rotation; `publicKey` is what v1a receivers verify with. */
+export interface IssuedSecret {
+  secret: string;
+  publicKey?: string;
+}
+
+/**
+ * Issues the signing secret: the caller's (checked against the scheme) or a new one — `whsec_` for
+ * Standard Webhooks v1, a `whsk_` ed25519 key for v1a, 32 random bytes (base64url) for legacy modes.
+ */
+export async function issueSecret(
+  signing: SigningScheme,
+  given: string | undefined,
+  random: (size: number) => Uint8Array = randomBytes,
+): Promise<IssuedSecret> {
+  if (given !== undefined) {
+    assertSecretFits(signing, given);
+    if (signing.scheme !== 'standard-webhooks-v1a') return { secret: given };
+    const publicKey = await publicKeyOf(given);
+    if (typeof publicKey !== 'string')
+      throw new ApiError('invalid_secret', 'Not a whsk_ ed25519 secret key.');
+    return { secret: given, publicKey };
+  }
+  if (signing.scheme === 'standard-webhooks-v1') return { secret: generateSecret(random) };
+  if (signing.scheme === 'standard-webhooks-v1a') {
+    const pair = await generateKeyPair(random);
+    return { secret: pair.secretKey, publicKey: pair.publicKey };
+  }
+  return { secret: Buffer.from(random(32)).toString('base64url') };
+}
+
+function assertSecretFits(signing: SigningScheme, secret: string): void {
+  const ok =
+    signing.scheme === 'standard-webhooks-v1'
+      ? base64Bytes(secret, 'whsec_', 24, 64)
+      : signing.scheme === 'standard-webhooks-v1a'
+        ? base64Bytes(secret, 'whsk_', 32, 32)
+        : /^[\x21-\x7e]{16,256}$/.test(secret);
+  if (!ok) {
+    const expected =
+      signing.scheme === 'standard-webhooks-v1'
+        ? 'whsec_ followed by the base64 of 24 to 64 bytes'
+        : signing.scheme === 'standard-webhooks-v1a'
+          ? 'whsk_ followed by the base64 of a 32-byte ed25519 seed'
+          : '16 to 256 visible ASCII characters';
+    throw new ApiError('invalid_secret', `The secret must be ${expected}.`);
+  }
+}
+
+function base64Bytes(secret: string, prefix: string, min: number, max: number): boolean {
+  if (!secret.startsWith(prefix)) return false;
+  const body = secret.slice(prefix.length);
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) return false;
+  const size = Buffer.from(body, 'base64').length;
+  return size >= min && size <= max;
+}
+
+/**
+ * The secret list after a rotation: the new secret becomes current, the old current one keeps signing
+ * until `now + graceMs`, expired ones are dropped and at most `LIMITS.maxOldSecrets` old ones remain.
+ */
+export function rotateSecrets(
+  secrets: EndpointSecret[],
+  next: string,
+  now: number,
+  graceMs: number,
+): EndpointSecret[] {
+  const old = secrets
+    .map((entry) => (entry.expiresAt === null ? { ...entry, expiresAt: now + graceMs } : entry))
+    .filter((entry) => (entry.expiresAt ?? 0) > now)
+    .sort((a, b) => (b.expiresAt ?? 0) - (a.expiresAt ?? 0))
+    .slice(0, LIMITS.maxOldSecrets);
+  return [{ secret: next, createdAt: now, expiresAt: null }, ...old];
+}

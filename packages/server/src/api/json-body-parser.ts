@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The exact bytes of a JSON body, kept so publish stores payloads as sent. */
+    rawBody?: Buffer;
+  }
+}
+
+/**
+ * Replaces Fastify's JSON parser with one that keeps the raw buffer next to the parsed value, reusing
+ * Fastify's own parser (secure-json-parse, which refuses `__proto__` and `constructor.prototype`
+ * keys) so parsing rules and errors stay Fastify's.
+ */
+export function installJsonBodyParser(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    request.rawBody = body as Buffer;
+    parseJson(request, body as unknown as string, done);
+  });
+}

@@ -1,0 +1,218 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { writeTenant } from '../auth/access.ts';
+import { ApiError } from '../errors.ts';
+import type { InsertOutcome, NewMessage } from '../store/store.ts';
+import type { AppDeps } from './api-deps.ts';
+import { callerOf } from './authenticate-hook.ts';
+import type { EventTypeSchemas } from './event-type-schemas.ts';
+import { presentPublished } from './present.ts';
+import { elementSpans, memberSpan, type Span, valueSpan } from './raw-json-slice.ts';
+import { anyJson, channelName, errorResponses, eventTypeName, tenantName } from './schemas/common.ts';
+import { publishedSchema } from './schemas/resources.ts';
+
+interface PublishInput {
+  eventType: string;
+  payload: unknown;
+  tenant?: string | null;
+  channels?: string[];
+  eventId?: string | null;
+  idempotencyKey?: string | undefined;
+}
+
+const idempotencyKey = { type: 'string', minLength: 1, maxLength: 256, pattern: '^[\\x21-\\x7e]+$' } as const;
+
+const messageInputProperties = {
+  eventType: eventTypeName,
+  payload: { ...anyJson, description: 'Any JSON value; stored byte for byte as sent.' },
+  tenant: { anyOf: [tenantName, { type: 'null' }] },
+  channels: { type: 'array', maxItems: 10, uniqueItems: true, items: channelName },
+  eventId: {
+    type: ['string', 'null'],
+    minLength: 1,
+    maxLength: 256,
+    description: 'Your own id for the event.',
+  },
+} as const;
+
+/** The largest batch: one commit, bounded so a single request cannot hold the write path for long. */
+export const MAX_BATCH = 1000;
+
+/**
+ * `POST /v1/messages` and `/v1/messages/batch`: validate, check the event type's schema, route, then
+ * store the message with one delivery per matching endpoint in one commit, and only then answer 202.
+ */
+export function publishRoutes(app: FastifyInstance, deps: AppDeps, schemas: EventTypeSchemas): void {
+  const tags = ['Messages'];
+
+  app.post<{ Body: PublishInput; Headers: { 'idempotency-key'?: string } }>(
+    '/v1/messages',
+    {
+      config: { scope: 'publish' },
+      bodyLimit: deps.config.publishMaxBodyBytes,
+      schema: {
+        tags,
+        summary: 'Publish an event; 202 once it and its deliveries are committed',
+        headers: {
+          type: 'object',
+          properties: {
+            'idempotency-key': {
+              ...idempotencyKey,
+              description: 'Retries with the same key (per tenant) get the original 202 and the same id.',
+            },
+          },
+        },
+        body: {
+          type: 'object',
+          required: ['eventType', 'payload'],
+          additionalProperties: false,
+          properties: messageInputProperties,
+        },
+        response: { 202: { $ref: 'PublishedMessage#' }, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const payloadSpan = spanOf(request.rawBody, (bytes) =>
+        memberSpan(bytes, 'payload', valueSpan(bytes, 0)),
+      );
+      const input = { ...request.body, idempotencyKey: request.headers['idempotency-key'] };
+      const message = await prepare(deps, schemas, request, input, payloadSpan);
+      const outcome = await deps.store.insertMessage(message);
+      if (outcome.duplicate) {
+        assertSameRequest(outcome, message);
+        reply.header('idempotent-replayed', 'true');
+        return reply.code(202).send(presentPublished(outcome.message));
+      }
+      return reply.code(202).send(presentPublished(outcome.message, outcome.deliveryIds.length));
+    },
+  );
+
+  app.post<{ Body: { messages: PublishInput[] } }>(
+    '/v1/messages/batch',
+    {
+      config: { scope: 'publish' },
+      bodyLimit: deps.config.batchMaxBodyBytes,
+      schema: {
+        tags,
+        summary: `Publish up to ${MAX_BATCH} events in one commit (all or nothing)`,
+        description:
+          'Items with an `idempotencyKey` already used are not stored again; they come back with `duplicate: true` and the original id.',
+        body: {
+          type: 'object',
+          required: ['messages'],
+          additionalProperties: false,
+          properties: {
+            messages: {
+              type: 'array',
+              minItems: 1,
+              maxItems: MAX_BATCH,
+              items: {
+                type: 'object',
+                required: ['eventType', 'payload'],
+                additionalProperties: false,
+                properties: { ...messageInputProperties, idempotencyKey },
+              },
+            },
+          },
+        },
+        response: {
+          202: {
+            type: 'object',
+            required: ['data'],
+            properties: {
+              data: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: [...publishedSchema.required, 'duplicate'],
+                  properties: { ...publishedSchema.properties, duplicate: { type: 'boolean' } },
+                },
+              },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const spans = spanOf(request.rawBody, (bytes) => {
+        const list = memberSpan(bytes, 'messages', valueSpan(bytes, 0));
+        return list === null
+          ? null
+          : elementSpans(bytes, list).map((item) => memberSpan(bytes, 'payload', item));
+      });
+      const messages: NewMessage[] = [];
+      for (const [index, input] of request.body.messages.entries()) {
+        messages.push(await prepare(deps, schemas, request, input, spans?.[index] ?? null));
+      }
+      const outcomes = await deps.store.insertMessages(messages);
+      return reply.code(202).send({
+        data: outcomes.map((outcome) =>
+          outcome.duplicate
+            ? { ...presentPublished(outcome.message), duplicate: true }
+            : { ...presentPublished(outcome.message, outcome.deliveryIds.length), duplicate: false },
+        ),
+      });
+    },
+  );
+}
+
+function spanOf<T>(raw: Buffer | undefined, find: (bytes: Buffer) => T | null): T | null {
+  return raw === undefined ? null : find(raw);
+}
+
+async function prepare(
+  deps: AppDeps,
+  schemas: EventTypeSchemas,
+  request: FastifyRequest,
+  input: PublishInput,
+  span: Span | null,
+): Promise<NewMessage> {
+  const tenant = writeTenant(callerOf(request), input.tenant);
+  await schemas.check(input.eventType, input.payload);
+  const channels = input.channels ?? [];
+  const endpoints = await deps.router.route({
+    tenant,
+    eventType: input.eventType,
+    channels,
+    sourceId: null,
+    payload: input.payload,
+  });
+  return {
+    tenant,
+    eventType: input.eventType,
+    eventId: input.eventId ?? null,
+    channels,
+    headers: {},
+    contentType: 'application/json',
+    body: payloadBytes(request.rawBody, span, input.payload),
+    idempotencyKey: input.idempotencyKey ?? null,
+    deliveries: endpoints.map((endpoint) => ({
+      endpointId: endpoint.id,
+      maxAttempts: deps.maxAttempts(endpoint),
+    })),
+  };
+}
+
+/**
+ * The payload's bytes exactly as sent. The fallback re-serialises, which only happens if the body was
+ * not captured (a parser change): correct JSON either way, just not byte-identical.
+ */
+function payloadBytes(raw: Buffer | undefined, span: Span | null, payload: unknown): Uint8Array {
+  if (raw !== undefined && span !== null) return raw.subarray(span.start, span.end);
+  return Buffer.from(JSON.stringify(payload));
+}
+
+/** A replayed Idempotency-Key must carry the same request; a different one is a client bug worth a 409. */
+function assertSameRequest(outcome: Extract<InsertOutcome, { duplicate: true }>, message: NewMessage): void {
+  const original = outcome.message;
+  const sameBody = original.body === null || Buffer.from(original.body).equals(Buffer.from(message.body));
+  const sameChannels = JSON.stringify(original.channels) === JSON.stringify(message.channels ?? []);
+  if (
+    original.eventType !== message.eventType ||
+    !sameBody ||
+    !sameChannels ||
+    original.eventId !== (message.eventId ?? null)
+  ) {
+    throw new ApiError('idempotency_conflict', undefined, { details: { messageId: original.id } });
+  }
+}

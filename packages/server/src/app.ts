@@ -1,0 +1,94 @@
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AppDeps } from './api/api-deps.ts';
+import { apiKeyRoutes } from './api/api-keys.ts';
+import { installAuthentication } from './api/authenticate-hook.ts';
+import { deliveryRoutes } from './api/deliveries.ts';
+import { endpointActionRoutes } from './api/endpoint-actions.ts';
+import { endpointRoutes } from './api/endpoints.ts';
+import { installErrorHandling } from './api/error-handler.ts';
+import { createEventTypeSchemas } from './api/event-type-schemas.ts';
+import { eventTypeRoutes } from './api/event-types.ts';
+import { installJsonBodyParser } from './api/json-body-parser.ts';
+import { messageRoutes } from './api/messages.ts';
+import { publishRoutes } from './api/publish.ts';
+import { recoveryRoutes } from './api/recovery.ts';
+import { SHARED_SCHEMAS } from './api/schemas/resources.ts';
+import { createAuthenticator } from './auth/authenticator.ts';
+
+export type { AppDeps } from './api/api-deps.ts';
+
+/** The version the OpenAPI document states; bump with breaking API changes. */
+export const API_VERSION = '0.1.0';
+
+/**
+ * Builds the HTTP application: plugins, error handling, authentication and every route. It never
+ * listens (main.ts does), so tests drive it with `app.inject()` or listen on a random port.
+ *
+ * @example
+ * const app = await buildApp({ store, config, clock: Date.now, router, maxAttempts, ssrfPolicy });
+ * const response = await app.inject({ method: 'GET', url: '/healthz' });
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    bodyLimit: deps.config.publishMaxBodyBytes,
+    // Reject unknown fields instead of silently dropping them: a typo in a filter must not pass.
+    ajv: {
+      customOptions: { removeAdditional: false, useDefaults: true, coerceTypes: 'array', allErrors: false },
+    },
+    return503OnClosing: true,
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Hookline API',
+        version: API_VERSION,
+        description:
+          'Manage endpoints, event types and API keys; publish messages; read and recover deliveries.',
+      },
+      components: {
+        securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'hk_… API key' } },
+      },
+      security: [{ apiKey: [] }],
+    },
+    refResolver: {
+      // Keep shared schema names (`Endpoint`, `Error`…) as component names instead of `def-N`.
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
+  });
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+
+  installErrorHandling(app);
+  installJsonBodyParser(app);
+  const authenticator = createAuthenticator({ store: deps.store, clock: deps.clock });
+  installAuthentication(app, authenticator);
+  const eventTypeSchemas = createEventTypeSchemas({ store: deps.store, clock: deps.clock });
+
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        tags: ['Operations'],
+        summary: 'Liveness: the process answers',
+        security: [],
+        response: { 200: { type: 'object', required: ['status'], properties: { status: { const: 'ok' } } } },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  apiKeyRoutes(app, deps, authenticator);
+  endpointRoutes(app, deps);
+  endpointActionRoutes(app, deps);
+  eventTypeRoutes(app, deps, eventTypeSchemas);
+  publishRoutes(app, deps, eventTypeSchemas);
+  messageRoutes(app, deps);
+  deliveryRoutes(app, deps);
+  recoveryRoutes(app, deps);
+  return app;
+}

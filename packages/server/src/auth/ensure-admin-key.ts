@@ -1,0 +1,44 @@
+import type { Store } from '../store/store.ts';
+import { describeApiKey, mintApiKey } from './api-key-token.ts';
+
+export type EnsureAdminKeyResult =
+  /** A key was minted now: print it once, it cannot be shown again. */
+  | { kind: 'created'; key: string; id: string }
+  /** The operator's HOOKLINE_ADMIN_API_KEY was registered (or already was). */
+  | { kind: 'configured'; id: string }
+  /** Keys already exist; nothing to do. */
+  | { kind: 'existing' };
+
+/**
+ * First start: makes sure an admin key exists. A key given by the operator is registered (idempotent,
+ * by hash) whether or not others exist, so automated deployments can always reach the API with it;
+ * otherwise a key is minted only when the store has no key at all.
+ */
+export async function ensureAdminKey(
+  store: Store,
+  options: { givenKey: string | null; random?: (size: number) => Uint8Array },
+): Promise<EnsureAdminKeyResult> {
+  if (options.givenKey !== null) {
+    const described = describeApiKey(options.givenKey);
+    const existing = await store.getApiKeyByHash(described.hash);
+    if (existing !== null) return { kind: 'configured', id: existing.id };
+    const created = await store.createApiKey({
+      name: 'admin (HOOKLINE_ADMIN_API_KEY)',
+      hash: described.hash,
+      prefix: described.prefix,
+      scopes: ['admin'],
+      tenant: null,
+    });
+    return { kind: 'configured', id: created.id };
+  }
+  if ((await store.countApiKeys()) > 0) return { kind: 'existing' };
+  const minted = mintApiKey(options.random);
+  const created = await store.createApiKey({
+    name: 'admin (first start)',
+    hash: minted.hash,
+    prefix: minted.prefix,
+    scopes: ['admin'],
+    tenant: null,
+  });
+  return { kind: 'created', key: minted.key, id: created.id };
+}
