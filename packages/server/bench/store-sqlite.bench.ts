@@ -1,0 +1,185 @@
+// SQLite store benchmark (issue 3). Prints one JSON object as the last stdout line; progress on stderr.
+//   - baseline: a bare node:sqlite loop of single-row autocommits (1 KiB), same pragmas (WAL, synchronous=FULL)
+//   - insert: durable insertMessage (1 KiB body, 3 deliveries) from 64 concurrent callers, group-committed
+//   - cycle: claim + complete (attempt row written, delivery finished) in batches
+//   - latency: p50/p99 commit latency seen by a caller at half the measured insert peak, open loop
+// Every phase is bounded in count and time so the file stays well under 60 s.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createIdGenerator } from '../src/ids.ts';
+import type { NewMessage, Store } from '../src/store/store.ts';
+import { createSqliteStore } from '../src/store/sqlite/create-sqlite-store.ts';
+import { openDatabase } from '../src/store/sqlite/open-database.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'hookline-bench-'));
+const log = (line: string) => process.stderr.write(`store-sqlite: ${line}\n`);
+const body = new Uint8Array(1024).fill(97);
+const message = (): NewMessage => ({
+  eventType: 'invoice.paid',
+  contentType: 'application/json',
+  body,
+  deliveries: [
+    { endpointId: 'ep_1', maxAttempts: 10 },
+    { endpointId: 'ep_2', maxAttempts: 10 },
+    { endpointId: 'ep_3', maxAttempts: 10 },
+  ],
+});
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+function openStore(name: string): Store {
+  return createSqliteStore({ path: join(dir, name), deps: { clock: Date.now, newId: createIdGenerator() } });
+}
+
+function baseline(maxRows: number, maxMs: number): { rowsPerSec: number; rows: number } {
+  const db = openDatabase({ path: join(dir, 'baseline.db') });
+  db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB NOT NULL)');
+  const insert = db.prepare('INSERT INTO t (body) VALUES (?)');
+  const start = performance.now();
+  let rows = 0;
+  while (rows < maxRows && performance.now() - start < maxMs) {
+    insert.run(body);
+    rows++;
+  }
+  const seconds = (performance.now() - start) / 1000;
+  db.close();
+  return { rowsPerSec: rows / seconds, rows };
+}
+
+async function inserts(store: Store, callers: number, maxMessages: number, maxMs: number) {
+  let issued = 0;
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  const start = performance.now();
+  const caller = async () => {
+    while (issued < maxMessages && performance.now() - start < maxMs) {
+      issued++;
+      await store.insertMessage(message());
+    }
+  };
+  await Promise.all(Array.from({ length: callers }, caller));
+  const seconds = (performance.now() - start) / 1000;
+  delay.disable();
+  return {
+    messages: issued,
+    messagesPerSec: issued / seconds,
+    eventLoopDelayP99Ms: round(delay.percentile(99) / 1e6, 2),
+    eventLoopDelayMaxMs: round(delay.max / 1e6, 2),
+  };
+}
+
+async function cycle(store: Store, workers: number, batch: number, maxMs: number) {
+  let done = 0;
+  const start = performance.now();
+  const worker = async (name: string) => {
+    while (performance.now() - start < maxMs) {
+      const claims = await store.claimDeliveries({ workerId: name, limit: batch, leaseMs: 60_000 });
+      if (claims.length === 0) return;
+      await store.completeAttempts(
+        claims.map(({ delivery, leaseToken }) => ({
+          deliveryId: delivery.id,
+          leaseToken,
+          attempt: {
+            deliveryId: delivery.id,
+            messageId: delivery.messageId,
+            endpointId: delivery.endpointId,
+            attemptNumber: delivery.attemptCount,
+            trigger: 'scheduled' as const,
+            url: 'https://example.com/hook',
+            requestHeaders: { 'webhook-id': delivery.messageId },
+            responseStatus: 200,
+            responseHeaders: {},
+            responseBody: 'ok',
+            durationMs: 3,
+            errorKind: 'none' as const,
+            errorMessage: null,
+          },
+          outcome: { kind: 'succeeded' as const },
+        })),
+      );
+      done += claims.length;
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, (_, i) => worker(`w${i}`)));
+  return { deliveries: done, deliveriesPerSec: done / ((performance.now() - start) / 1000) };
+}
+
+async function latencyAt(store: Store, rate: number, durationMs: number) {
+  const latencies: number[] = [];
+  const inflight: Promise<void>[] = [];
+  const start = performance.now();
+  let issued = 0;
+  // Open loop: each timer wake-up issues every call that is due by now, so a slow commit delays its callers
+  // (and shows in their latency) instead of slowing the arrival rate.
+  while (performance.now() - start < durationMs) {
+    const due = Math.floor(((performance.now() - start) / 1000) * rate);
+    for (; issued < due; issued++) {
+      const sent = performance.now();
+      inflight.push(
+        store.insertMessage(message()).then(() => {
+          latencies.push(performance.now() - sent);
+        }),
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await Promise.all(inflight);
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => round(latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? 0, 2);
+  return { ratePerSec: Math.round(rate), calls: latencies.length, p50Ms: pct(50), p99Ms: pct(99), maxMs: pct(100) };
+}
+
+try {
+  log('baseline: single-row autocommits');
+  const base = baseline(20_000, 4_000);
+  log(`baseline ${Math.round(base.rowsPerSec)} rows/s`);
+
+  const store = openStore('store.db');
+  await store.migrate();
+  log('warm-up');
+  await inserts(store, 64, 5_000, 2_000);
+  log('insert: 64 concurrent callers');
+  const insert = await inserts(store, 64, 150_000, 6_000);
+  log(`insert ${Math.round(insert.messagesPerSec)} msgs/s`);
+  const queue = (store as unknown as { stats?: () => unknown }).stats;
+  void queue;
+
+  log('claim + complete');
+  // Drain what the insert phases queued (3 deliveries per message), bounded in time.
+  const claimComplete = await cycle(store, 2, 500, 10_000);
+  log(`cycle ${Math.round(claimComplete.deliveriesPerSec)} deliveries/s`);
+
+  log('latency at half the insert peak');
+  const latency = await latencyAt(store, insert.messagesPerSec / 2, 4_000);
+  log(`latency p50 ${latency.p50Ms} ms p99 ${latency.p99Ms} ms`);
+  await store.close();
+
+  const result = {
+    benchmark: 'store-sqlite',
+    synchronous: 'FULL',
+    baseline: { singleRowAutocommitsPerSec: Math.round(base.rowsPerSec), rows: base.rows },
+    insert: {
+      callers: 64,
+      bodyBytes: 1024,
+      deliveriesPerMessage: 3,
+      messages: insert.messages,
+      messagesPerSec: Math.round(insert.messagesPerSec),
+      target: 20_000,
+      ratioToBaseline: round(insert.messagesPerSec / base.rowsPerSec, 2),
+      ratioTarget: 3,
+      eventLoopDelayP99Ms: insert.eventLoopDelayP99Ms,
+      eventLoopDelayMaxMs: insert.eventLoopDelayMaxMs,
+    },
+    claimComplete: {
+      deliveries: claimComplete.deliveries,
+      deliveriesPerSec: Math.round(claimComplete.deliveriesPerSec),
+      target: 20_000,
+      ratioToBaseline: round(claimComplete.deliveriesPerSec / base.rowsPerSec, 2),
+    },
+    commitLatencyAtHalfPeak: latency,
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
