@@ -1,0 +1,181 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { readTenant, requireScope, visibleOr404, writeTenant } from '../auth/access.ts';
+import type { Authenticator } from '../auth/authenticator.ts';
+import { ApiError } from '../errors.ts';
+import { type IngestConfig, ingestConfig } from '../ingest/ingest-config.ts';
+import { presentSource } from '../ingest/present-source.ts';
+import { newSourceFrom, parseGivenSecrets, parseSourceFields } from '../ingest/source-input.ts';
+import type { SourceResolver } from '../ingest/source-resolver.ts';
+import {
+  DEFAULT_SECRET_GRACE_MS,
+  initialSecrets,
+  MAX_SECRET_GRACE_MS,
+  rotateSecrets,
+} from '../ingest/source-secrets.ts';
+import { generateSourceToken } from '../ingest/source-token.ts';
+import type { Store } from '../store/store.ts';
+import type { ApiKey, ApiKeyScope, Source } from '../store/types.ts';
+
+/** Options of {@link sourcesRoutes}. */
+export interface SourcesRoutesOptions {
+  store: Store;
+  /**
+   * Used only when the app has no authentication hook (`installAuthentication` sets `request.apiKey`
+   * for routes that declare a `scope`, as these do).
+   */
+  authenticator?: Pick<Authenticator, 'authenticate'>;
+  clock: () => number;
+  config?: Partial<IngestConfig>;
+  /** The ingest routes' resolver, so a rotated token or a disabled source takes effect at once. */
+  resolver?: Pick<SourceResolver, 'invalidate'>;
+  random?: (size: number) => Uint8Array;
+}
+
+type IdParams = { Params: { id: string } };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function pageQuery(query: unknown): { limit?: number; cursor?: string; tenant?: string } {
+  const q = isRecord(query) ? query : {};
+  const out: { limit?: number; cursor?: string; tenant?: string } = {};
+  if (q.limit !== undefined) {
+    const limit = Number(q.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+      throw new ApiError('validation_failed', 'limit: must be an integer from 1 to 1000');
+    }
+    out.limit = limit;
+  }
+  if (typeof q.cursor === 'string' && q.cursor !== '') out.cursor = q.cursor;
+  if (typeof q.tenant === 'string' && q.tenant !== '') out.tenant = q.tenant;
+  return out;
+}
+
+/**
+ * `/v1/sources`: create, list, get, update and delete inbound sources; rotate a source's token
+ * (`POST /v1/sources/:id/token/rotate`, the old URL stops at once) and its secrets
+ * (`POST /v1/sources/:id/secrets/rotate`, old secrets verify for a grace period). Secrets appear in
+ * the responses of create and rotate only. Reads need the `read` scope, writes `admin`.
+ */
+export const sourcesRoutes: FastifyPluginAsync<SourcesRoutesOptions> = async (app, options) => {
+  const { store, clock } = options;
+  const config = ingestConfig(options.config);
+  const invalidate = () => options.resolver?.invalidate();
+
+  async function authorize(request: FastifyRequest, scope: ApiKeyScope): Promise<ApiKey> {
+    if (request.apiKey) return request.apiKey;
+    if (options.authenticator === undefined) throw new ApiError('internal_error', 'No authenticator.');
+    const key = await options.authenticator.authenticate(request.headers.authorization);
+    requireScope(key, scope);
+    return key;
+  }
+  const READ = { config: { scope: 'read' as const } };
+  const ADMIN = { config: { scope: 'admin' as const } };
+
+  async function load(key: ApiKey, id: string): Promise<Source> {
+    return visibleOr404(key, await store.getSource(id), 'source');
+  }
+
+  app.post('/v1/sources', ADMIN, async (request, reply) => {
+    const key = await authorize(request, 'admin');
+    const fields = parseSourceFields(request.body, config);
+    fields.tenant = writeTenant(key, fields.tenant);
+    const now = clock();
+    const scheme = fields.verification?.scheme ?? '';
+    const secrets =
+      fields.verification === undefined
+        ? []
+        : initialSecrets(scheme, parseGivenSecrets(request.body), now, options.random);
+    const input = newSourceFrom(fields, { token: generateSourceToken(options.random), secrets, config });
+    const source = await store.createSource(input);
+    invalidate();
+    return reply.code(201).send({ ...presentSource(source, now), secrets: secrets.map((s) => s.secret) });
+  });
+
+  app.get('/v1/sources', READ, async (request) => {
+    const key = await authorize(request, 'read');
+    const query = pageQuery(request.query);
+    const tenant = readTenant(key, query.tenant);
+    const page = await store.listSources({
+      ...(query.limit === undefined ? {} : { limit: query.limit }),
+      ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+      ...(tenant === undefined ? {} : { tenant }),
+    });
+    const now = clock();
+    return { data: page.data.map((source) => presentSource(source, now)), nextCursor: page.nextCursor };
+  });
+
+  app.get<IdParams>('/v1/sources/:id', READ, async (request) => {
+    const key = await authorize(request, 'read');
+    return presentSource(await load(key, request.params.id), clock());
+  });
+
+  app.patch<IdParams>('/v1/sources/:id', ADMIN, async (request) => {
+    const key = await authorize(request, 'admin');
+    const source = await load(key, request.params.id);
+    const fields = parseSourceFields(request.body, config);
+    if (fields.tenant !== undefined) fields.tenant = writeTenant(key, fields.tenant);
+    const now = clock();
+    const given = parseGivenSecrets(request.body);
+    const scheme = fields.verification?.scheme ?? source.verification.scheme;
+    // New secrets replace the old ones outright (use rotate for a grace period); a scheme change
+    // without them must still leave the source able to verify.
+    let shown: string[] = [];
+    if (given.length > 0 || (fields.verification !== undefined && scheme !== source.verification.scheme)) {
+      const secrets = initialSecrets(scheme, given, now, options.random);
+      fields.secrets = secrets;
+      shown = secrets.map((s) => s.secret);
+    }
+    const updated = await store.updateSource(source.id, fields);
+    invalidate();
+    return shown.length > 0
+      ? { ...presentSource(updated, now), secrets: shown }
+      : presentSource(updated, now);
+  });
+
+  app.delete<IdParams>('/v1/sources/:id', ADMIN, async (request, reply) => {
+    const key = await authorize(request, 'admin');
+    const source = await load(key, request.params.id);
+    await store.deleteSource(source.id);
+    invalidate();
+    return reply.code(204).send();
+  });
+
+  app.post<IdParams>('/v1/sources/:id/token/rotate', ADMIN, async (request) => {
+    const key = await authorize(request, 'admin');
+    const source = await load(key, request.params.id);
+    const updated = await store.updateSource(source.id, { token: generateSourceToken(options.random) });
+    invalidate();
+    return presentSource(updated, clock());
+  });
+
+  app.post<IdParams>('/v1/sources/:id/secrets/rotate', ADMIN, async (request) => {
+    const key = await authorize(request, 'admin');
+    const source = await load(key, request.params.id);
+    const body = isRecord(request.body) ? request.body : {};
+    if (
+      body.secret !== undefined &&
+      (typeof body.secret !== 'string' || body.secret === '' || body.secret.length > 1024)
+    ) {
+      throw new ApiError('validation_failed', 'secret: must be a string of 1 to 1024 characters');
+    }
+    const graceSeconds = body.graceSeconds ?? DEFAULT_SECRET_GRACE_MS / 1000;
+    if (typeof graceSeconds !== 'number' || !Number.isInteger(graceSeconds)) {
+      throw new ApiError(
+        'validation_failed',
+        `graceSeconds: must be an integer from 0 to ${MAX_SECRET_GRACE_MS / 1000}`,
+      );
+    }
+    const now = clock();
+    const rotated = rotateSecrets(source, {
+      ...(typeof body.secret === 'string' ? { secret: body.secret } : {}),
+      graceMs: graceSeconds * 1000,
+      now,
+      ...(options.random === undefined ? {} : { random: options.random }),
+    });
+    const updated = await store.updateSource(source.id, { secrets: rotated.secrets });
+    invalidate();
+    return { ...presentSource(updated, now), secret: rotated.secret };
+  });
+};

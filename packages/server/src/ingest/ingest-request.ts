@@ -1,0 +1,126 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { RoutableMessage, Router } from '../delivery/router.ts';
+import type { InsertOutcome, Store } from '../store/store.ts';
+import { isStoreError } from '../store/store-error.ts';
+import type { Endpoint, Source } from '../store/types.ts';
+import { resolveDedupKey, resolveEventType } from './event-meta.ts';
+import type { IngestConfig } from './ingest-config.ts';
+import { IngestError } from './ingest-errors.ts';
+import { parseJsonSafely, utf8Text } from './safe-json.ts';
+import { selectHeaders } from './select-headers.ts';
+import { schemeOf, verifySource } from './verify-source.ts';
+
+/** Seconds a sender is asked to wait when the store cannot take a message. */
+export const STORE_RETRY_AFTER_SECONDS = 5;
+
+/** What the ingest path needs; the Fastify plugin builds it from its options. */
+export interface IngestDeps {
+  store: Pick<Store, 'insertMessage'>;
+  router: Pick<Router, 'route'>;
+  clock: () => number;
+  config: IngestConfig;
+  /** Attempts each new delivery gets (the retry policy's `maxAttempts(endpoint)`). */
+  maxAttempts: (endpoint: Endpoint) => number;
+  /** Where refused verifications are explained (the scheme's message names the header, never a secret). */
+  onRejected?: (source: Source, detail: string) => void;
+}
+
+/** One inbound request, already read to bytes within the source's limit. */
+export interface InboundRequest {
+  source: Source;
+  body: Uint8Array;
+  headers: IncomingHttpHeaders;
+  /** The full URL the sender called (Twilio signs it). */
+  url: string;
+  /** What followed `/in/{token}` (path and query), null when nothing did. */
+  subPath: string | null;
+}
+
+const FORM = 'application/x-www-form-urlencoded';
+
+function headerOf(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name.toLowerCase()];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/**
+ * The parsed body for routing, filters and event-type rules: JSON (bounded, see safe-json.ts) or the
+ * fields of a form body; `undefined` when the body is neither. Bodies are stored as bytes whatever this says.
+ */
+function parseBody(
+  body: Uint8Array,
+  contentType: string,
+  maxDepth: number,
+): { json: unknown; isJson: boolean } {
+  if (body.length === 0) return { json: undefined, isJson: false };
+  const text = utf8Text(body);
+  if (text === null) return { json: undefined, isJson: false };
+  if (contentType.toLowerCase().startsWith(FORM)) {
+    return { json: Object.fromEntries(new URLSearchParams(text)), isJson: false };
+  }
+  const parsed = parseJsonSafely(text, maxDepth);
+  return parsed.ok ? { json: parsed.value, isJson: true } : { json: undefined, isJson: false };
+}
+
+function storeFailure(error: unknown): IngestError | null {
+  if (!isStoreError(error)) return null;
+  if (error.code === 'value_too_large') return new IngestError('payload_too_large');
+  // Anything else the store refuses is transient from the sender's point of view: ask it to retry.
+  return new IngestError('unavailable', { retryAfterSeconds: STORE_RETRY_AFTER_SECONDS });
+}
+
+/**
+ * The verified ingest path after the body is read: verify over the exact bytes, parse (bounded) for the
+ * event type, dedup key and routing, then store the message and its deliveries in one commit. Resolves
+ * only after that commit (a duplicate resolves with the stored message); throws {@link IngestError}.
+ */
+export async function ingestRequest(deps: IngestDeps, request: InboundRequest): Promise<InsertOutcome> {
+  const { source, body, headers } = request;
+  const webhookRequest = { headers, body, url: request.url, method: 'POST' };
+  const verification = await verifySource(source, webhookRequest, deps.clock);
+  if (!verification.ok) {
+    deps.onRejected?.(source, verification.detail);
+    throw verification.error;
+  }
+  const contentType = headerOf(headers, 'content-type') ?? 'application/octet-stream';
+  const { json, isJson } = parseBody(body, contentType, deps.config.maxJsonDepth);
+  if (source.requireJson && !isJson) throw new IngestError('invalid_json');
+
+  // `null`, not `undefined`: describe() would otherwise parse the body itself, unbounded.
+  const description = schemeOf(source).describe(webhookRequest, json === undefined ? null : json);
+  const meta = {
+    header: (name: string) => headerOf(headers, name),
+    json,
+    description,
+    verifiedId: verification.verified.id,
+  };
+  const eventType = resolveEventType(source, meta);
+  const routable: RoutableMessage = {
+    tenant: source.tenant,
+    eventType,
+    channels: [],
+    sourceId: source.id,
+    payload: json,
+  };
+  try {
+    const endpoints = await deps.router.route(routable);
+    return await deps.store.insertMessage({
+      tenant: source.tenant,
+      eventType,
+      eventId: description.id ?? null,
+      channels: [],
+      sourceId: source.id,
+      subPath: request.subPath,
+      headers: selectHeaders(headers, source),
+      contentType,
+      body,
+      dedupKey: resolveDedupKey(source, meta),
+      deliveries: endpoints.map((endpoint) => ({
+        endpointId: endpoint.id,
+        maxAttempts: deps.maxAttempts(endpoint),
+      })),
+    });
+  } catch (error) {
+    throw storeFailure(error) ?? error;
+  }
+}

@@ -1,0 +1,154 @@
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { maxAttempts as defaultMaxAttempts } from '../delivery/retry-policy.ts';
+import type { Router } from '../delivery/router.ts';
+import type { Store } from '../store/store.ts';
+import type { Endpoint, Source } from '../store/types.ts';
+import { ALIAS_PATTERN } from './alias-pattern.ts';
+import { type IngestConfig, ingestConfig } from './ingest-config.ts';
+import { IngestError, isIngestError } from './ingest-errors.ts';
+import { ingestRequest } from './ingest-request.ts';
+import { createRateLimiter } from './rate-limiter.ts';
+import { readBody } from './read-body.ts';
+import { createSourceResolver, type SourceResolver } from './source-resolver.ts';
+
+/** Options of {@link ingestRoutes}. */
+export interface IngestRoutesOptions {
+  store: Pick<Store, 'insertMessage' | 'getSourceByToken' | 'getSourceByAlias'>;
+  router: Pick<Router, 'route'>;
+  clock: () => number;
+  config?: Partial<IngestConfig>;
+  /** Share the sources API's resolver so its writes take effect at once; one is made otherwise. */
+  resolver?: SourceResolver;
+  maxAttempts?: (endpoint: Endpoint) => number;
+  /** Also answer `POST /{alias}` for sources with an alias (e.g. `/webhook`). Default true. */
+  aliasRoutes?: boolean;
+}
+
+function fastifyErrorToIngest(error: FastifyError): IngestError {
+  switch (error.statusCode) {
+    case 413:
+      return new IngestError('payload_too_large', { closeConnection: true });
+    case 415:
+      return new IngestError('unsupported_media_type');
+    case 408:
+      return new IngestError('request_timeout', { closeConnection: true });
+    default:
+      return new IngestError('internal_error');
+  }
+}
+
+function mediaType(request: FastifyRequest): string {
+  const header = request.headers['content-type'] ?? '';
+  return header.split(';', 1)[0]?.trim().toLowerCase() ?? '';
+}
+
+/**
+ * The inbound webhook routes: `POST /in/{token}`, `POST /in/{token}/*` (the sub-path is kept on the
+ * message) and `POST /{alias}`. Bodies are read raw whatever their content type, counted against the
+ * source's own limit while streaming; see ingest-request.ts for what happens next. Register it without
+ * fastify-plugin's `fp`: its content-type parser and error handler must stay in this scope.
+ *
+ * @example
+ * await app.register(ingestRoutes, { store, router: createRouter(store, { clock }), clock });
+ */
+export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app, options) => {
+  const config = ingestConfig(options.config);
+  const clock = options.clock;
+  const resolver =
+    options.resolver ?? createSourceResolver(options.store, { clock, ttlMs: config.sourceCacheMs });
+  const perSource = createRateLimiter(config.perSourceRate, { clock, maxKeys: config.rateLimiterMaxKeys });
+  const perClient = createRateLimiter(config.perClientRate, { clock, maxKeys: config.rateLimiterMaxKeys });
+  const sources = new WeakMap<FastifyRequest, Source>();
+  const deps = {
+    store: options.store,
+    router: options.router,
+    clock,
+    config,
+    maxAttempts: options.maxAttempts ?? ((endpoint: Endpoint) => defaultMaxAttempts(endpoint)),
+  };
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (request, payload, done) => {
+    const source = sources.get(request);
+    if (source === undefined) {
+      done(new IngestError('source_not_found'), undefined);
+      return;
+    }
+    readBody(payload, {
+      limit: Math.min(source.maxBodyBytes, config.maxBodyBytesLimit),
+      timeoutMs: config.bodyTimeoutMs,
+      contentLength: request.headers['content-length'],
+    }).then(
+      (body) => done(null, body),
+      (error: Error) => done(error, undefined),
+    );
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const ingestError = isIngestError(error) ? error : fastifyErrorToIngest(error);
+    if (ingestError.code === 'internal_error') request.log.error({ err: error }, 'ingest failed');
+    reply.code(ingestError.status).headers(ingestError.headers);
+    if (ingestError.retryAfterSeconds !== undefined) {
+      reply.header('retry-after', String(ingestError.retryAfterSeconds));
+    }
+    if (ingestError.closeConnection) reply.header('connection', 'close');
+    return reply.send(ingestError.toBody());
+  });
+
+  /** Source, rate limits and content type, all before a byte of the body is read. */
+  async function admit(request: FastifyRequest, source: Source | null): Promise<void> {
+    if (source === null || source.disabled) throw new IngestError('source_not_found');
+    const bySource = perSource.take(source.id);
+    if (!bySource.ok)
+      throw new IngestError('rate_limited', { retryAfterSeconds: bySource.retryAfterSeconds });
+    const byClient = perClient.take(request.ip);
+    if (!byClient.ok)
+      throw new IngestError('rate_limited', { retryAfterSeconds: byClient.retryAfterSeconds });
+    if (source.contentTypes !== null && !source.contentTypes.includes(mediaType(request))) {
+      throw new IngestError('unsupported_media_type');
+    }
+    sources.set(request, source);
+  }
+
+  async function handle(request: FastifyRequest, reply: FastifyReply, subPath: string | null) {
+    const source = sources.get(request);
+    if (source === undefined) throw new IngestError('source_not_found');
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const base = config.publicBaseUrl ?? `${request.protocol}://${request.host}`;
+    const outcome = await ingestRequest(
+      {
+        ...deps,
+        onRejected: (rejected, detail) =>
+          request.log.info({ sourceId: rejected.id, detail }, 'inbound webhook refused'),
+      },
+      { source, body, headers: request.headers, url: base + request.url, subPath },
+    );
+    return reply
+      .code(source.response.status)
+      .header('content-type', source.response.contentType)
+      .header('x-hookline-message-id', outcome.message.id)
+      .send(source.response.body);
+  }
+
+  const tokenRoute = {
+    onRequest: async (request: FastifyRequest<{ Params: { token: string } }>) =>
+      admit(request, await resolver.byToken(request.params.token)),
+    handler: async (request: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply) => {
+      const prefix = `/in/${request.params.token}`;
+      const rest = request.url.startsWith(prefix) ? request.url.slice(prefix.length) : '';
+      return handle(request, reply, rest === '' ? null : rest);
+    },
+  };
+  app.post('/in/:token', tokenRoute);
+  app.post('/in/:token/*', tokenRoute);
+
+  if (options.aliasRoutes !== false) {
+    app.post<{ Params: { alias: string } }>('/:alias', {
+      onRequest: async (request) => {
+        const alias = `/${request.params.alias}`;
+        await admit(request, ALIAS_PATTERN.test(alias) ? await resolver.byAlias(alias) : null);
+      },
+      handler: (request, reply) => handle(request, reply, null),
+    });
+  }
+};

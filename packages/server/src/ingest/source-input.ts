@@ -1,0 +1,229 @@
+import { isSchemeName } from '@hookline/webhooks';
+import { ApiError } from '../errors.ts';
+import type { NewSource, SourcePatch } from '../store/store.ts';
+import type { Json, Source } from '../store/types.ts';
+import { ALIAS_PATTERN } from './alias-pattern.ts';
+import type { IngestConfig } from './ingest-config.ts';
+import { isJsonPointer } from './json-pointer.ts';
+
+/** The default answer to a stored request: `202 {"ok":true}`. */
+export const DEFAULT_RESPONSE: Source['response'] = {
+  status: 202,
+  body: '{"ok":true}',
+  contentType: 'application/json; charset=utf-8',
+};
+
+const SCHEME_OPTIONS = new Set([
+  'header',
+  'algorithm',
+  'encoding',
+  'prefix',
+  'timestampHeader',
+  'signedContent',
+  'allowSha1',
+]);
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/;
+const MAX_RESPONSE_BODY = 4096;
+
+function invalid(field: string, message: string): ApiError {
+  return new ApiError('validation_failed', `${field}: ${message}`, { details: { field } });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function checkString(value: unknown, field: string, max: number, min = 1): string {
+  if (typeof value !== 'string' || value.length < min || value.length > max) {
+    throw invalid(field, `must be a string of ${min} to ${max} characters`);
+  }
+  return value;
+}
+
+function checkVerification(value: unknown): Source['verification'] {
+  if (!isRecord(value) || typeof value.scheme !== 'string' || !isSchemeName(value.scheme)) {
+    throw invalid(
+      'verification.scheme',
+      'must name a built-in scheme (standard-webhooks, github, stripe, …)',
+    );
+  }
+  const out: Record<string, Json> = { scheme: value.scheme };
+  for (const [key, option] of Object.entries(value)) {
+    if (key === 'scheme') continue;
+    if (!SCHEME_OPTIONS.has(key)) throw invalid(`verification.${key}`, 'is not an option of any scheme');
+    if (key === 'allowSha1') {
+      if (typeof option !== 'boolean') throw invalid('verification.allowSha1', 'must be a boolean');
+    } else if (key === 'algorithm') {
+      if (option !== 'sha256' && option !== 'sha1' && option !== 'sha512') {
+        throw invalid('verification.algorithm', 'must be sha256, sha1 or sha512');
+      }
+    } else if (key === 'encoding') {
+      if (option !== 'hex' && option !== 'base64')
+        throw invalid('verification.encoding', 'must be hex or base64');
+    } else if (key === 'header' || key === 'timestampHeader') {
+      if (typeof option !== 'string' || !HEADER_NAME.test(option)) {
+        throw invalid(`verification.${key}`, 'must be a header name');
+      }
+    } else {
+      checkString(option, `verification.${key}`, 256, 0);
+    }
+    out[key] = option as Json;
+  }
+  return out as Source['verification'];
+}
+
+function checkRule<K extends 'eventTypeRule' | 'dedupRule'>(value: unknown, field: K): Source[K] {
+  if (!isRecord(value)) throw invalid(field, 'must be an object with a kind');
+  switch (value.kind) {
+    case 'provider':
+      return { kind: 'provider' } as Source[K];
+    case 'header':
+      if (typeof value.name !== 'string' || !HEADER_NAME.test(value.name))
+        throw invalid(`${field}.name`, 'must be a header name');
+      return { kind: 'header', name: value.name.toLowerCase() } as Source[K];
+    case 'pointer':
+      if (typeof value.pointer !== 'string' || !isJsonPointer(value.pointer) || value.pointer.length > 256) {
+        throw invalid(`${field}.pointer`, 'must be a JSON pointer such as /data/id');
+      }
+      return { kind: 'pointer', pointer: value.pointer } as Source[K];
+    case 'fixed':
+      if (field !== 'eventTypeRule') break;
+      return {
+        kind: 'fixed',
+        eventType: checkString(value.eventType, `${field}.eventType`, 256),
+      } as Source[K];
+    case 'none':
+      if (field !== 'dedupRule') break;
+      return { kind: 'none' } as Source[K];
+  }
+  throw invalid(
+    `${field}.kind`,
+    field === 'eventTypeRule'
+      ? 'must be provider, header, pointer or fixed'
+      : 'must be provider, header, pointer or none',
+  );
+}
+
+function checkResponse(value: unknown): Source['response'] {
+  if (!isRecord(value)) throw invalid('response', 'must be an object');
+  const status = value.status ?? DEFAULT_RESPONSE.status;
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 200 || status > 299) {
+    throw invalid('response.status', 'must be a 2xx status');
+  }
+  const body = value.body ?? (status === 204 ? '' : DEFAULT_RESPONSE.body);
+  checkString(body, 'response.body', MAX_RESPONSE_BODY, 0);
+  const contentType = value.contentType ?? DEFAULT_RESPONSE.contentType;
+  checkString(contentType, 'response.contentType', 128);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: CR/LF would split the response header.
+  if (/[\u0000-\u001f]/.test(contentType as string))
+    throw invalid('response.contentType', 'has control characters');
+  return { status, body: body as string, contentType: contentType as string };
+}
+
+function checkAlias(value: unknown): string | null {
+  if (value === null) return null;
+  if (typeof value !== 'string' || !ALIAS_PATTERN.test(value) || value === '/in' || value === '/v1') {
+    throw invalid('alias', 'must be one path segment such as /webhook');
+  }
+  return value;
+}
+
+function checkBoolean(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean') throw invalid(field, 'must be a boolean');
+  return value;
+}
+
+function checkInteger(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw invalid(field, `must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function checkContentTypes(value: unknown): string[] | null {
+  if (value === null) return null;
+  if (!Array.isArray(value) || value.length === 0 || value.length > 32) {
+    throw invalid('contentTypes', 'must be null or a list of 1 to 32 media types');
+  }
+  return value.map((type, i) => checkString(type, `contentTypes[${i}]`, 128).toLowerCase());
+}
+
+function checkTenant(value: unknown): string | null {
+  return value === null ? null : checkString(value, 'tenant', 128);
+}
+
+const FIELDS = new Set([
+  'name',
+  'tenant',
+  'verification',
+  'secret',
+  'secrets',
+  'toleranceSeconds',
+  'maxBodyBytes',
+  'contentTypes',
+  'requireJson',
+  'response',
+  'eventTypeRule',
+  'dedupRule',
+  'alias',
+  'disabled',
+]);
+
+/** Validated fields of a create or update body (only those present); secrets are handled apart. */
+export function parseSourceFields(body: unknown, config: IngestConfig): SourcePatch {
+  if (!isRecord(body)) throw invalid('body', 'must be a JSON object');
+  for (const key of Object.keys(body)) if (!FIELDS.has(key)) throw invalid(key, 'is not a source field');
+  const patch: SourcePatch = {};
+  if (body.name !== undefined) patch.name = checkString(body.name, 'name', 128);
+  if (body.tenant !== undefined) patch.tenant = checkTenant(body.tenant);
+  if (body.verification !== undefined) patch.verification = checkVerification(body.verification);
+  if (body.toleranceSeconds !== undefined) {
+    patch.toleranceSeconds = checkInteger(body.toleranceSeconds, 'toleranceSeconds', 1, 86_400);
+  }
+  if (body.maxBodyBytes !== undefined) {
+    patch.maxBodyBytes = checkInteger(body.maxBodyBytes, 'maxBodyBytes', 1, config.maxBodyBytesLimit);
+  }
+  if (body.contentTypes !== undefined) patch.contentTypes = checkContentTypes(body.contentTypes);
+  if (body.requireJson !== undefined) patch.requireJson = checkBoolean(body.requireJson, 'requireJson');
+  if (body.response !== undefined) patch.response = checkResponse(body.response);
+  if (body.eventTypeRule !== undefined) patch.eventTypeRule = checkRule(body.eventTypeRule, 'eventTypeRule');
+  if (body.dedupRule !== undefined) patch.dedupRule = checkRule(body.dedupRule, 'dedupRule');
+  if (body.alias !== undefined) patch.alias = checkAlias(body.alias);
+  if (body.disabled !== undefined) patch.disabled = checkBoolean(body.disabled, 'disabled');
+  return patch;
+}
+
+/** Plaintext secrets given in a create body (`secret` or `secrets`), newest first. */
+export function parseGivenSecrets(body: unknown): string[] {
+  if (!isRecord(body)) return [];
+  const given = body.secrets ?? (body.secret === undefined ? [] : [body.secret]);
+  if (!Array.isArray(given) || given.length > 10)
+    throw invalid('secrets', 'must be a list of at most 10 secrets');
+  return given.map((secret, i) => checkString(secret, `secrets[${i}]`, 1024));
+}
+
+/** A full new source from validated fields, with defaults for everything not given. */
+export function newSourceFrom(
+  fields: SourcePatch,
+  extra: { token: string; secrets: Source['secrets']; config: IngestConfig },
+): NewSource {
+  if (fields.name === undefined) throw invalid('name', 'is required');
+  if (fields.verification === undefined)
+    throw invalid('verification', 'is required, e.g. {"scheme":"github"}');
+  return {
+    name: fields.name,
+    token: extra.token,
+    tenant: fields.tenant ?? null,
+    verification: fields.verification,
+    secrets: extra.secrets,
+    toleranceSeconds: fields.toleranceSeconds ?? 300,
+    maxBodyBytes: fields.maxBodyBytes ?? extra.config.defaultMaxBodyBytes,
+    contentTypes: fields.contentTypes ?? null,
+    requireJson: fields.requireJson ?? false,
+    response: fields.response ?? DEFAULT_RESPONSE,
+    eventTypeRule: fields.eventTypeRule ?? { kind: 'provider' },
+    dedupRule: fields.dedupRule ?? { kind: 'provider' },
+    alias: fields.alias ?? null,
+    disabled: fields.disabled ?? false,
+  };
+}

@@ -1,0 +1,106 @@
+import {
+  isSchemeName,
+  type Scheme,
+  type SchemeConfig,
+  schemes,
+  type VerifyErrorCode,
+  type VerifySuccess,
+  type WebhookRequest,
+} from '@hookline/webhooks';
+import type { Source } from '../store/types.ts';
+import { IngestError, type IngestErrorCode } from './ingest-errors.ts';
+
+/** Secrets still valid at `now`, newest first (the scheme tries them in order). */
+export function activeSecrets(source: Pick<Source, 'secrets'>, now: number): string[] {
+  return source.secrets
+    .filter((s) => s.expiresAt === null || s.expiresAt > now)
+    .sort((a, b) => b.createdAt - a.createdAt)
+    .map((s) => s.secret);
+}
+
+const OPTION_KEYS = [
+  'header',
+  'algorithm',
+  'encoding',
+  'prefix',
+  'timestampHeader',
+  'signedContent',
+  'allowSha1',
+] as const;
+
+/** The scheme's options from a source's stored `verification`, its live secrets, tolerance and clock. */
+export function schemeConfigOf(source: Source, clock: () => number): SchemeConfig {
+  const config: Record<string, unknown> = {
+    secrets: activeSecrets(source, clock()),
+    toleranceSeconds: source.toleranceSeconds,
+    now: clock,
+  };
+  for (const key of OPTION_KEYS) {
+    const value = source.verification[key];
+    if (value !== undefined && value !== null) config[key] = value;
+  }
+  return config as SchemeConfig;
+}
+
+/** The scheme a source names; sources are validated on write, so an unknown name is a misconfiguration. */
+export function schemeOf(source: Source): Scheme {
+  const name = source.verification.scheme;
+  if (!isSchemeName(name)) throw new IngestError('source_misconfigured');
+  return schemes[name];
+}
+
+function errorFor(code: VerifyErrorCode, scheme: string): IngestError {
+  let mapped: IngestErrorCode;
+  switch (code) {
+    case 'missing_header':
+      mapped = 'signature_missing';
+      break;
+    case 'malformed_header':
+    case 'unsupported_version':
+    case 'invalid_signature':
+      // A shared token that is present but wrong is a refusal of a known caller: 403 (RFC 9110).
+      mapped = scheme === 'token' ? 'invalid_token' : 'invalid_signature';
+      break;
+    case 'timestamp_too_old':
+    case 'timestamp_in_future':
+      mapped = 'timestamp_out_of_window';
+      break;
+    case 'invalid_timestamp':
+      mapped = 'invalid_timestamp';
+      break;
+    case 'invalid_json':
+      mapped = 'invalid_json';
+      break;
+    case 'body_too_large':
+      mapped = 'payload_too_large';
+      break;
+    default:
+      // invalid_secret, invalid_config, body_not_raw, missing_url: our side, so the sender retries.
+      mapped = 'source_misconfigured';
+  }
+  const headers: Record<string, string> =
+    scheme === 'basic' && mapped !== 'source_misconfigured'
+      ? { 'www-authenticate': 'Basic realm="hookline", charset="UTF-8"' }
+      : {};
+  return new IngestError(mapped, { headers });
+}
+
+/**
+ * Verifies a request over its exact bytes with the source's scheme. Resolves to what the scheme verified
+ * (id, timestamp) or throws an {@link IngestError} whose message is fixed text: the scheme's own message
+ * (which may name headers) is logged by the caller, never sent.
+ */
+export async function verifySource(
+  source: Source,
+  request: WebhookRequest,
+  clock: () => number,
+): Promise<{ ok: true; verified: VerifySuccess } | { ok: false; error: IngestError; detail: string }> {
+  const scheme = schemeOf(source);
+  const result = await scheme.verify(request, schemeConfigOf(source, clock));
+  if (result.ok) return { ok: true, verified: result };
+  return {
+    ok: false,
+    error: errorFor(result.code, scheme.name),
+    detail: `${result.code}: ${result.message}`,
+  };
+}
