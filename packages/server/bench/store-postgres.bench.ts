@@ -14,9 +14,9 @@ import { createTestDatabase, type TestDatabase } from '../src/store/postgres/tes
 const ADMIN = process.env.HOOKLINE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const CALLERS = 64;
 const POOL = 8;
-const INSERTS = 30_000;
+const INSERTS = 24_000;
 const NAIVE_INSERTS = 6_000;
-const GRAPHILE_JOBS = 10_000;
+const GRAPHILE_JOBS = 8_000;
 const ENDPOINTS = ['ep_1', 'ep_2', 'ep_3'];
 const body = randomBytes(1024);
 

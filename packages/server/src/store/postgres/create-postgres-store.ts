@@ -36,7 +36,10 @@ export interface PostgresStoreOptions {
   maxBodyBytes?: number;
   /** Rows (messages + deliveries) per group commit; default 4096. */
   maxRowsPerCommit?: number;
-  /** Group commits in flight at once; default half the pool, at least 1. */
+  /**
+   * Group commits in flight at once; default 2: one commits while the next gathers callers. More groups
+   * in flight means smaller groups, which measured no faster here.
+   */
   writeConcurrency?: number;
   /** How often the LISTEN session is probed; default 10 s. */
   listenCheckIntervalMs?: number;
@@ -81,7 +84,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
   };
   const writer = createMessageWriter(ctx, {
     maxRowsPerCommit: options.maxRowsPerCommit ?? 4096,
-    concurrency: options.writeConcurrency ?? Math.max(1, Math.floor(poolSize / 2)),
+    concurrency: options.writeConcurrency ?? Math.min(2, poolSize),
   });
   let listener: WorkListener | null = null;
   let closed = false;

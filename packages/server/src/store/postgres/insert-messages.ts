@@ -12,17 +12,20 @@ import { createWriteQueue, type QueuedJob, type WriteQueue } from './write-queue
 // messages go in through `unnest` arrays, ON CONFLICT DO NOTHING lets the unique indexes decide
 // idempotency and dedup (a concurrent insert of the same key waits for the other commit, then yields),
 // and only the messages actually inserted get their deliveries. The NOTIFY is sent at commit.
-// Arrays of arrays cannot go through unnest, so channels travel as JSON text.
+// Arrays of arrays cannot go through unnest, so channels travel as JSON text. Bodies travel as one
+// concatenated bytea parameter (sent in binary) sliced by offset: a bytea[] would go as hex text, doubling
+// the bytes and costing ~30 % of the group's time at 1 KiB bodies.
 const INSERT_GROUP = `
 WITH m AS (
   INSERT INTO messages (id, tenant, event_type, event_id, channels, source_id, sub_path, headers, content_type,
     body, idempotency_key, dedup_key, created_at)
   SELECT id, tenant, event_type, event_id, ARRAY(SELECT jsonb_array_elements_text(channels::jsonb)), source_id,
-    sub_path, headers::jsonb, content_type, body, idempotency_key, dedup_key, created_at
+    sub_path, headers::jsonb, content_type, substring($21::bytea FROM body_at + 1 FOR body_length),
+    idempotency_key, dedup_key, created_at
   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-    $9::text[], $10::bytea[], $11::text[], $12::text[], $13::bigint[])
-    AS t(id, tenant, event_type, event_id, channels, source_id, sub_path, headers, content_type, body,
-      idempotency_key, dedup_key, created_at)
+    $9::text[], $10::int[], $11::text[], $12::text[], $13::bigint[], $22::int[])
+    AS t(id, tenant, event_type, event_id, channels, source_id, sub_path, headers, content_type, body_at,
+      idempotency_key, dedup_key, created_at, body_length)
   ON CONFLICT DO NOTHING
   RETURNING id
 ), d AS (
@@ -100,6 +103,9 @@ function prepare(ctx: PostgresContext, input: NewMessage): Prepared {
 
 async function insertGroup(db: Queryable, group: Prepared[]): Promise<Set<string>> {
   const cols: unknown[][] = Array.from({ length: 20 }, () => []);
+  const bodies: Uint8Array[] = [];
+  const lengths: number[] = [];
+  let offset = 0;
   const push = (i: number, value: unknown) => (cols[i] as unknown[]).push(value);
   for (const { message: m, deliveries } of group) {
     const row = [
@@ -112,12 +118,16 @@ async function insertGroup(db: Queryable, group: Prepared[]): Promise<Set<string
       m.subPath,
       JSON.stringify(m.headers),
       m.contentType,
-      m.body,
+      offset,
       m.idempotencyKey,
       m.dedupKey,
       m.createdAt,
     ];
     for (const [i, value] of row.entries()) push(i, value);
+    const bytes = m.body ?? new Uint8Array(0);
+    bodies.push(bytes);
+    lengths.push(bytes.byteLength);
+    offset += bytes.byteLength;
     for (const d of deliveries) {
       push(13, d.id);
       push(14, m.id);
@@ -128,7 +138,8 @@ async function insertGroup(db: Queryable, group: Prepared[]): Promise<Set<string
       push(19, m.createdAt);
     }
   }
-  const [result] = await db.query<{ ids: string[] }>(INSERT_GROUP, cols, 'hookline_insert_group');
+  const params = [...cols, Buffer.concat(bodies), lengths];
+  const [result] = await db.query<{ ids: string[] }>(INSERT_GROUP, params, 'hookline_insert_group');
   return new Set(result?.ids ?? []);
 }
 
@@ -219,6 +230,10 @@ export function insertMessages(
     return Promise.reject(error);
   }
   if (inputs.length === 0) return Promise.resolve([]);
-  const rows = inputs.reduce((sum, input) => sum + 1 + input.deliveries.length, 0);
+  // Weight: rows, plus one per 8 KiB of body, so a group's concatenated bodies stay in the tens of MiB.
+  const rows = inputs.reduce(
+    (sum, input) => sum + 1 + input.deliveries.length + Math.floor(input.body.byteLength / 8192),
+    0,
+  );
   return writer.enqueue(inputs, rows);
 }
