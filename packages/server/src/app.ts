@@ -14,6 +14,7 @@ import { messageRoutes } from './api/messages.ts';
 import { publishRoutes } from './api/publish.ts';
 import { recoveryRoutes } from './api/recovery.ts';
 import { SHARED_SCHEMAS } from './api/schemas/resources.ts';
+import { installValidatorCompiler } from './api/validator-compiler.ts';
 import { createAuthenticator } from './auth/authenticator.ts';
 
 export type { AppDeps } from './api/api-deps.ts';
@@ -61,6 +62,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+  installValidatorCompiler(app, SHARED_SCHEMAS);
 
   installErrorHandling(app);
   installJsonBodyParser(app);

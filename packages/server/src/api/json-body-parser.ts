@@ -14,7 +14,9 @@ declare module 'fastify' {
  */
 export function installJsonBodyParser(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
+  // The API speaks JSON only: anything else is 415, not parsed as text and then refused as invalid.
+  // Ingest routes read raw bodies with their own parsers inside their own plugin scope.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     request.rawBody = body as Buffer;
     parseJson(request, body as unknown as string, done);

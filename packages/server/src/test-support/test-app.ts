@@ -104,3 +104,17 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
   };
 }
+
+/** The parsed JSON body of an inject response. */
+export function bodyOf<T = Record<string, unknown>>(response: { body: string }): T {
+  return JSON.parse(response.body) as T;
+}
+
+/** Asserts the catalog error shape and returns the code, for `assert.equal(errorCode(r), 'not_found')`. */
+export function errorCode(response: { body: string; statusCode: number }): string {
+  const parsed = JSON.parse(response.body) as { error?: { code?: unknown; message?: unknown } };
+  if (typeof parsed.error?.code !== 'string' || typeof parsed.error.message !== 'string') {
+    return `not an error body (${response.statusCode}): ${response.body.slice(0, 200)}`;
+  }
+  return parsed.error.code;
+}

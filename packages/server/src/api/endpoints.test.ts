@@ -1,0 +1,215 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { bodyOf, createTestApp, errorCode, type TestApp } from '../test-support/test-app.ts';
+
+let t: TestApp;
+let strict: TestApp;
+before(async () => {
+  t = await createTestApp();
+  strict = await createTestApp({ allowLoopback: false });
+});
+after(async () => {
+  await t.close();
+  await strict.close();
+});
+
+const create = (app: TestApp, payload: Record<string, unknown>) =>
+  app.app.inject({ method: 'POST', url: '/v1/endpoints', headers: app.auth(app.adminKey), payload });
+
+test('create returns the secret once; get and list never show it', async () => {
+  const created = await create(t, {
+    url: 'https://hooks.example.com/in',
+    description: 'billing',
+    eventTypes: ['invoice.*'],
+    payloadFilter: { 'data.amount': { $gte: 100 } },
+    headers: { 'X-Team': ' billing ' },
+    timeoutMs: 5000,
+    retrySchedule: [1000, 60_000],
+    rateLimitPerSecond: 10,
+    maxConcurrency: 4,
+    metadata: { owner: 'ops' },
+  });
+  assert.equal(created.statusCode, 201);
+  const body = bodyOf<Record<string, unknown> & { id: string; secret: string }>(created);
+  assert.match(body.secret, /^whsec_[A-Za-z0-9+/]+=*$/);
+  assert.deepEqual(body.signing, { scheme: 'standard-webhooks-v1' });
+  assert.deepEqual(body.headers, { 'X-Team': 'billing' });
+  assert.equal(body.secretCount, 1);
+  const stored = await t.store.getEndpoint(body.id);
+  assert.equal(stored?.secrets[0]?.secret, body.secret);
+
+  const got = await t.app.inject({
+    method: 'GET',
+    url: `/v1/endpoints/${body.id}`,
+    headers: t.auth(t.adminKey),
+  });
+  assert.equal(got.statusCode, 200);
+  assert.equal(bodyOf(got).url, 'https://hooks.example.com/in');
+  const list = await t.app.inject({ method: 'GET', url: '/v1/endpoints', headers: t.auth(t.adminKey) });
+  for (const response of [got, list]) {
+    assert.ok(!response.body.includes(body.secret));
+    assert.doesNotMatch(response.body, /whsec_|"secrets?"/);
+  }
+});
+
+test('v1a endpoints get an ed25519 key pair; a given secret must fit the scheme', async () => {
+  const v1a = await create(t, { url: 'https://example.com/a', signing: { scheme: 'standard-webhooks-v1a' } });
+  assert.equal(v1a.statusCode, 201);
+  const body = bodyOf<{ secret: string; publicKey: string }>(v1a);
+  assert.match(body.secret, /^whsk_/);
+  assert.match(body.publicKey, /^whpk_/);
+  const bad = await create(t, { url: 'https://example.com/a', secret: 'not-a-whsec' });
+  assert.equal(bad.statusCode, 400);
+  assert.equal(errorCode(bad), 'invalid_secret');
+  const legacy = await create(t, {
+    url: 'https://example.com/a',
+    signing: {
+      scheme: 'hmac',
+      header: 'X-Signature',
+      algorithm: 'sha256',
+      encoding: 'hex',
+      timestampHeader: 'X-Timestamp',
+    },
+    secret: 'my-shared-secret-123',
+  });
+  assert.equal(legacy.statusCode, 201);
+  assert.equal(bodyOf(legacy).secret, 'my-shared-secret-123');
+});
+
+test('bad endpoints are refused with a precise code', async () => {
+  const cases: [Record<string, unknown>, number, string][] = [
+    [{ url: 'not a url' }, 400, 'invalid_url'],
+    [{ url: 'ftp://example.com/x' }, 400, 'invalid_url'],
+    [{ url: 'https://user:pw@example.com/x' }, 400, 'invalid_url'],
+    [{ url: 'https://example.com', headers: { Host: 'evil' } }, 400, 'reserved_header'],
+    [{ url: 'https://example.com', headers: { 'webhook-signature': 'v1,x' } }, 400, 'reserved_header'],
+    [{ url: 'https://example.com', headers: { 'X-A': 'a\r\nX-B: b' } }, 400, 'reserved_header'],
+    [
+      {
+        url: 'https://example.com',
+        signing: { scheme: 'token', header: 'X-Webhook-Token' },
+        headers: { 'x-webhook-token': 'forged' },
+      },
+      400,
+      'reserved_header',
+    ],
+    [{ url: 'https://example.com', payloadFilter: { a: { $regex: 'x' } } }, 400, 'invalid_filter'],
+    [{ url: 'https://example.com', eventTypes: ['in voice'] }, 400, 'validation_failed'],
+    [{ url: 'https://example.com', timeoutMs: 30_001 }, 400, 'validation_failed'],
+    [{ url: 'https://example.com', timeoutMs: 10 }, 400, 'validation_failed'],
+    [{ url: 'https://example.com', retrySchedule: Array(21).fill(1000) }, 400, 'validation_failed'],
+    [{ url: 'https://example.com', retrySchedule: [8 * 86_400_000] }, 400, 'validation_failed'],
+    [{ url: 'https://example.com', signing: { scheme: 'md5' } }, 400, 'validation_failed'],
+    [{ url: 'https://example.com', colour: 'blue' }, 400, 'validation_failed'],
+    [{}, 400, 'validation_failed'],
+  ];
+  for (const [payload, status, code] of cases) {
+    const response = await create(t, payload);
+    assert.equal(response.statusCode, status, JSON.stringify(payload));
+    assert.equal(errorCode(response), code, JSON.stringify(payload));
+  }
+});
+
+test('SSRF: private, loopback and metadata addresses are refused at save time', async () => {
+  for (const url of [
+    'http://127.0.0.1/x',
+    'http://localhost:8080/x',
+    'http://169.254.169.254/latest/meta-data',
+    'http://10.0.0.1/',
+    'http://[::1]/',
+    'http://0x7f.1/',
+    'http://[::ffff:192.168.0.1]/',
+  ]) {
+    const response = await create(strict, { url });
+    assert.equal(response.statusCode, 400, url);
+    assert.equal(errorCode(response), 'ssrf_blocked_url', url);
+  }
+  assert.equal((await create(strict, { url: 'https://93.184.215.14/x' })).statusCode, 201);
+});
+
+test('update changes only the given fields and re-validates them', async () => {
+  const { id } = bodyOf<{ id: string }>(
+    await create(t, { url: 'https://example.com/u', description: 'before' }),
+  );
+  const patch = (payload: Record<string, unknown>) =>
+    t.app.inject({ method: 'PATCH', url: `/v1/endpoints/${id}`, headers: t.auth(t.adminKey), payload });
+  const updated = await patch({ description: 'after', channels: ['eu'], retrySchedule: null });
+  assert.equal(updated.statusCode, 200);
+  const body = bodyOf(updated);
+  assert.equal(body.description, 'after');
+  assert.deepEqual(body.channels, ['eu']);
+  assert.equal(body.url, 'https://example.com/u');
+  assert.equal(errorCode(await patch({ url: 'gopher://x' })), 'invalid_url');
+  assert.equal(errorCode(await patch({ headers: { 'Content-Length': '1' } })), 'reserved_header');
+  assert.equal(errorCode(await patch({ signing: { scheme: 'token', header: 'X-T' } })), 'validation_failed');
+  assert.equal(errorCode(await patch({})), 'validation_failed');
+});
+
+test('disable, enable, rotate with grace, delete', async () => {
+  const created = bodyOf<{ id: string; secret: string }>(await create(t, { url: 'https://example.com/r' }));
+  const post = (path: string, payload?: Record<string, unknown>) =>
+    t.app.inject({
+      method: 'POST',
+      url: `/v1/endpoints/${created.id}${path}`,
+      headers: t.auth(t.adminKey),
+      ...(payload ? { payload } : {}),
+    });
+  const disabled = bodyOf(await post('/disable', { reason: 'maintenance' }));
+  assert.equal(disabled.disabled, true);
+  assert.equal(disabled.disabledReason, 'maintenance');
+  const enabled = bodyOf(await post('/enable'));
+  assert.equal(enabled.disabled, false);
+  assert.equal(enabled.disabledReason, null);
+
+  const rotated = await post('/secret/rotate', { graceMs: 3_600_000 });
+  assert.equal(rotated.statusCode, 200);
+  const rotation = bodyOf<{ secret: string; previousSecretExpiresAt: string }>(rotated);
+  assert.notEqual(rotation.secret, created.secret);
+  assert.equal(rotation.previousSecretExpiresAt, new Date(t.clock() + 3_600_000).toISOString());
+  const stored = await t.store.getEndpoint(created.id);
+  assert.deepEqual(
+    stored?.secrets.map((secret) => [secret.secret, secret.expiresAt]),
+    [
+      [rotation.secret, null],
+      [created.secret, t.clock() + 3_600_000],
+    ],
+  );
+  const got = bodyOf(
+    await t.app.inject({ method: 'GET', url: `/v1/endpoints/${created.id}`, headers: t.auth(t.adminKey) }),
+  );
+  assert.equal(got.secretCount, 2);
+  assert.equal(errorCode(await post('/secret/rotate', { graceMs: 8 * 86_400_000 })), 'validation_failed');
+
+  const deleted = await t.app.inject({
+    method: 'DELETE',
+    url: `/v1/endpoints/${created.id}`,
+    headers: t.auth(t.adminKey),
+  });
+  assert.equal(deleted.statusCode, 204);
+  const gone = await t.app.inject({
+    method: 'GET',
+    url: `/v1/endpoints/${created.id}`,
+    headers: t.auth(t.adminKey),
+  });
+  assert.equal(gone.statusCode, 404);
+  assert.equal(errorCode(gone), 'not_found');
+});
+
+test('recover validates its window and reports the count', async () => {
+  const { id } = bodyOf<{ id: string }>(await create(t, { url: 'https://example.com/rec' }));
+  const recover = (payload: Record<string, unknown>) =>
+    t.app.inject({
+      method: 'POST',
+      url: `/v1/endpoints/${id}/recover`,
+      headers: t.auth(t.adminKey),
+      payload,
+    });
+  const ok = await recover({ since: '2025-12-01T00:00:00Z' });
+  assert.equal(ok.statusCode, 202);
+  assert.deepEqual(bodyOf(ok), { recovered: 0 });
+  assert.equal(errorCode(await recover({ since: 'yesterday' })), 'validation_failed');
+  assert.equal(
+    errorCode(await recover({ since: '2026-01-02T00:00:00Z', until: '2026-01-01T00:00:00Z' })),
+    'validation_failed',
+  );
+});
