@@ -38,7 +38,7 @@ export class DnsLookupError extends Error {
 export interface GuardedConnectorOptions {
   policy: SsrfPolicy;
   lookup: LookupFunction;
-  /** TCP + TLS handshake budget per address. */
+  /** Budget of the name lookup, and of the TCP + TLS handshake per address. */
   connectTimeoutMs: number;
   /** Extra TLS options (a test CA); never used to weaken verification in production. */
   tls?: { ca?: string | Buffer };
@@ -71,10 +71,20 @@ async function resolveChecked(
   if (hostCheck.kind === 'ip') return { addresses: [hostCheck.address], servername: undefined };
   const name = host.endsWith('.') ? host.slice(0, -1) : host;
   let resolved: ResolvedAddress[];
+  let timer: NodeJS.Timeout | undefined;
+  // A resolver that never answers would hold the pool's connect slot (and close()) forever.
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${options.connectTimeoutMs} ms`)),
+      options.connectTimeoutMs,
+    );
+  });
   try {
-    resolved = await options.lookup(name);
+    resolved = await Promise.race([options.lookup(name), timeout]);
   } catch (error) {
     throw new DnsLookupError(`could not resolve ${name}: ${errorCode(error)}`, error);
+  } finally {
+    clearTimeout(timer);
   }
   if (resolved.length === 0) throw new DnsLookupError(`could not resolve ${name}: no addresses`);
   const addresses = resolved.map((entry) => entry.address);

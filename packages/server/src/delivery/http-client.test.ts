@@ -308,3 +308,17 @@ test('TLS: connects to the checked IP while SNI and certificate checks use the h
   expectError(await trusting.send({ url: `https://127.0.0.1:${port}/`, body: 'x' }), 'tls');
   expectError(await client().send({ url: `https://hooks.example.test:${port}/`, body: 'x' }), 'tls');
 });
+
+test('a resolver that never answers is bounded by the same deadline', async () => {
+  const stuck = client({ lookup: () => new Promise(() => {}), connectTimeoutMs: 300 });
+  expectError(
+    await stuck.send({ url: 'http://slow-dns.example.test/', body: 'x', timeoutMs: 150 }),
+    'timeout',
+  );
+  // Past the deadline the lookup's own bound frees the pool, so close() (in after()) returns.
+  const error = expectError(
+    await stuck.send({ url: 'http://slow-dns.example.test/', body: 'x', timeoutMs: 1_000 }),
+    'dns',
+  );
+  assert.match(error.message, /no answer within 300 ms/);
+});
