@@ -247,6 +247,8 @@ test('gzip, deflate (zlib and raw) and br bodies are decoded; a body of exactly 
     ['deflate', zlib.deflateSync],
     ['deflate', zlib.deflateRawSync],
     ['br', zlib.brotliCompressSync],
+    ['zstd', zlib.zstdCompressSync],
+    ['deflate, gzip', (b) => zlib.gzipSync(zlib.deflateSync(b))],
     ['identity', (b) => b],
   ];
   const c = client();
@@ -276,6 +278,7 @@ test('a corrupt gzip body keeps the status and reports nothing worse than an odd
   );
   const result = expectResponse(await client().send({ url: `http://127.0.0.1:${r.port}/`, body: 'x' }));
   assert.equal(result.status, 503);
+  assert.match(result.bodyDecodeError ?? '', /gzip body could not be decoded/);
 });
 
 test('an abort from the caller ends the attempt as internal, not as a receiver timeout', async () => {

@@ -50,6 +50,8 @@ export interface HttpResponseResult {
   /** Decompressed, capped, UTF-8. */
   body: string;
   bodyTruncated: boolean;
+  /** Set when the Content-Encoding could not be undone; `body` holds what decoded before that. */
+  bodyDecodeError?: string;
   durationMs: number;
 }
 
@@ -166,7 +168,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         };
       }
       const read = await readCappedBody(response.body, headers['content-encoding'], maxResponseBytes);
-      return {
+      const result: HttpResponseResult = {
         type: 'response',
         status: response.statusCode,
         headers,
@@ -174,6 +176,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         bodyTruncated: read.truncated,
         durationMs: elapsed(),
       };
+      if (read.decodeError !== undefined) result.bodyDecodeError = read.decodeError;
+      return result;
     } catch (error) {
       if (deadlinePassed) return fail('timeout', `no complete response within the ${timeoutMs} ms deadline`);
       if (req.signal?.aborted) return fail('internal', 'attempt aborted before completion');
