@@ -132,7 +132,8 @@ export function endpointActionRoutes(app: FastifyInstance, deps: AppDeps): void 
     async (request, reply) => {
       const endpoint = await loadEndpoint(deps, request, request.params.id);
       const since = Date.parse(request.body.since);
-      const until = request.body.until === undefined ? deps.clock() : Date.parse(request.body.until);
+      // `until` is exclusive: the default includes deliveries created in the current millisecond.
+      const until = request.body.until === undefined ? deps.clock() + 1 : Date.parse(request.body.until);
       if (until <= since) {
         throw new ApiError('validation_failed', '`until` must be after `since`.', {
           details: [{ path: '/body/until', message: 'must be after since' }],
