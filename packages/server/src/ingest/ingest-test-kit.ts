@@ -55,7 +55,10 @@ export async function createIngestKit(
     maxAttempts: (endpoint) => maxAttempts(endpoint),
     ssrfPolicy: createSsrfPolicy({ allowLoopback: true }),
   });
-  const resolver = createSourceResolver(store, { clock: clock.now, ttlMs: 0 });
+  const resolver = createSourceResolver(store, {
+    clock: clock.now,
+    ttlMs: options.config?.sourceCacheMs ?? 0,
+  });
   await app.register(sourcesRoutes, { store, clock: clock.now, resolver });
   await app.register(ingestRoutes, {
     store,
