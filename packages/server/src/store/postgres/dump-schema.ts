@@ -61,7 +61,12 @@ export async function dumpSchema(client: pg.Client): Promise<string> {
 export async function freshSchema(): Promise<string> {
   const database = await createTestDatabase();
   try {
-    const db = openDatabase({ connectionString: database.url, poolSize: 1, connectTimeoutMs: 5_000, statementTimeoutMs: 30_000 });
+    const db = openDatabase({
+      connectionString: database.url,
+      poolSize: 1,
+      connectTimeoutMs: 5_000,
+      statementTimeoutMs: 30_000,
+    });
     await migrate(db, 0);
     await db.close();
     const client = new pg.Client({ connectionString: database.url });

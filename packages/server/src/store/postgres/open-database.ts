@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { StoreError } from '../store-error.ts';
 import { type AvailabilityGuard, createAvailabilityGuard } from './availability-guard.ts';
-import { isUnavailable, toStoreError } from './postgres-error.ts';
+import { isConnectionFailure, toStoreError } from './postgres-error.ts';
 
 /** Something that runs one statement: the pool, or one client inside a transaction. */
 export interface Queryable {
@@ -63,7 +63,7 @@ export function openDatabase(options: DbOptions): Db {
       guard.succeeded();
       return value;
     } catch (error) {
-      if (isUnavailable(error)) guard.failed(error);
+      if (isConnectionFailure(error)) guard.failed(error);
       throw toStoreError(error);
     }
   }

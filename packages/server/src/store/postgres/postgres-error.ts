@@ -42,10 +42,20 @@ const NETWORK_MESSAGES = [
   'Client was closed',
 ];
 
-/** True for errors that mean "the database cannot be reached", as opposed to a refused statement. */
-export function isUnavailable(error: unknown): boolean {
-  const mapped = toStoreError(error);
-  return mapped instanceof StoreError && mapped.code === 'unavailable';
+/**
+ * True when the connection itself failed (unreachable, reset, refused, terminated, too many clients), as
+ * opposed to a statement that was refused or timed out on a live server: only these open the breaker.
+ */
+export function isConnectionFailure(error: unknown): boolean {
+  const cause = error instanceof StoreError ? error.cause : error;
+  if (!(cause instanceof Error)) return false;
+  const code = (cause as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (NETWORK_CODES.has(code) || code.startsWith('08')) return true;
+    if (code === '57P01' || code === '57P02' || code === '57P03' || code === '53300') return true;
+    if (/^[0-9A-Z]{5}$/.test(code)) return false;
+  }
+  return NETWORK_MESSAGES.some((m) => cause.message.includes(m));
 }
 
 /**
@@ -71,4 +81,10 @@ export function toStoreError(error: unknown): unknown {
     return new StoreError('unavailable', `hookline store (postgres): ${error.message}`, error);
   }
   return error;
+}
+
+/** True for errors that map to `unavailable` (connection failures and statement timeouts). */
+export function isUnavailable(error: unknown): boolean {
+  const mapped = toStoreError(error);
+  return mapped instanceof StoreError && mapped.code === 'unavailable';
 }

@@ -6,8 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createIdGenerator } from '../../ids.ts';
-import type { StoreDeps } from '../store.ts';
+import type { Store, StoreDeps } from '../store.ts';
 import { StoreError } from '../store-error.ts';
+import type { PostgresStoreInternals } from './create-postgres-store.ts';
 
 export const PG_URL = process.env.HOOKLINE_TEST_PG_URL;
 
@@ -33,7 +34,11 @@ function adminUrl(override?: string): string {
 }
 
 /** Runs `sql` on the admin database named in `HOOKLINE_TEST_PG_URL`. */
-export async function adminQuery(sql: string, values: unknown[] = [], admin?: string): Promise<pg.QueryResult> {
+export async function adminQuery(
+  sql: string,
+  values: unknown[] = [],
+  admin?: string,
+): Promise<pg.QueryResult> {
   const client = new pg.Client({ connectionString: adminUrl(admin) });
   await client.connect();
   try {
@@ -61,4 +66,27 @@ export async function createTestDatabase(admin?: string, prefix = 'test'): Promi
 /** Real clock, real ids; tests that need to move time pass their own clock. */
 export function testDeps(clock: () => number = Date.now): StoreDeps {
   return { clock, newId: createIdGenerator(clock) };
+}
+
+/** A migrated store on a fresh database, and how to drop both. */
+export async function openTestStore(
+  options: { clock?: () => number; connectionString?: string } & Record<string, unknown> = {},
+): Promise<{ store: Store & PostgresStoreInternals; database: TestDatabase; close(): Promise<void> }> {
+  const { createPostgresStore } = await import('./create-postgres-store.ts');
+  const database = await createTestDatabase();
+  const { clock, connectionString, ...rest } = options;
+  const store = createPostgresStore({
+    connectionString: connectionString ?? database.url,
+    deps: testDeps(clock),
+    ...rest,
+  }) as Store & PostgresStoreInternals;
+  await store.migrate();
+  return {
+    store,
+    database,
+    async close() {
+      await store.close();
+      await database.drop();
+    },
+  };
 }

@@ -1,0 +1,61 @@
+import net from 'node:net';
+
+/**
+ * A loopback TCP proxy for fault tests: `cut()` drops every open connection and resets new ones (the
+ * database "goes away"), `restore()` lets connections through again. Counts connection attempts, so a
+ * test can tell a backing-off client from a spinning one.
+ */
+export interface TcpProxy {
+  port: number;
+  /** Connections accepted since start (including refused ones). */
+  readonly attempts: number;
+  cut(): void;
+  restore(): void;
+  close(): Promise<void>;
+}
+
+export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+  const open = new Set<net.Socket>();
+  let cut = false;
+  let attempts = 0;
+  const server = net.createServer((client) => {
+    attempts++;
+    if (cut) {
+      client.resetAndDestroy();
+      return;
+    }
+    const upstream = net.connect(target.port, target.host);
+    open.add(client);
+    open.add(upstream);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      open.delete(client);
+      open.delete(upstream);
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as net.AddressInfo;
+  return {
+    port: address.port,
+    get attempts() {
+      return attempts;
+    },
+    cut() {
+      cut = true;
+      for (const socket of open) socket.resetAndDestroy();
+      open.clear();
+    },
+    restore() {
+      cut = false;
+    },
+    close() {
+      for (const socket of open) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
