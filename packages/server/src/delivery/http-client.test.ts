@@ -325,3 +325,31 @@ test('a resolver that never answers is bounded by the same deadline', async () =
   );
   assert.match(error.message, /no answer within 300 ms/);
 });
+
+test('DNS rebinding: each new connection resolves once, and a name that turns bad is refused', async () => {
+  // `Connection: close` makes every request a new connection, deterministically.
+  const r = await receiver((_req, res) => res.writeHead(200, { connection: 'close' }).end('ok'));
+  let answer = '127.0.0.1';
+  let lookups = 0;
+  const c = client({
+    policy: createSsrfPolicy({ allowCidrs: ['127.0.0.1/32'] }),
+    lookup: async () => {
+      lookups++;
+      return [{ address: answer, family: 4 }];
+    },
+  });
+  const url = `http://rebind.example.test:${r.port}/`;
+  assert.equal(expectResponse(await c.send({ url, body: 'x' })).status, 200);
+  assert.equal(expectResponse(await c.send({ url, body: 'x' })).status, 200);
+  // The checked address is the one connected to: one lookup per connection, never a second one.
+  assert.equal(r.connections, 2);
+  assert.equal(lookups, 2);
+  answer = '127.0.0.2';
+  const refused = expectError(await c.send({ url, body: 'x' }), 'ssrf_blocked');
+  assert.match(
+    refused.message,
+    /rebind\.example\.test resolves to a refused address: destination address 127\.0\.0\.2/,
+  );
+  assert.equal(lookups, 3);
+  assert.equal(r.connections, 2);
+});
