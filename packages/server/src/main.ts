@@ -1,0 +1,203 @@
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import type { MessageRouter, ResendHandle } from './api/api-deps.ts';
+import { buildApp } from './app.ts';
+import { ensureAdminKey } from './auth/ensure-admin-key.ts';
+import type { HooklineConfig } from './config.ts';
+import { parseIp } from './delivery/ip-address.ts';
+import { DEFAULT_RETRY_POLICY, maxAttempts } from './delivery/retry-policy.ts';
+import { createRouter } from './delivery/router.ts';
+import { createSsrfPolicy, type SsrfPolicy } from './delivery/ssrf-guard.ts';
+import { createIdGenerator } from './ids.ts';
+import { loadConfig } from './load-config.ts';
+import { openStore } from './store/open-store.ts';
+import type { Store } from './store/store.ts';
+import type { Endpoint } from './store/types.ts';
+
+/** What a started delivery worker gives back: resends for the API, and a graceful stop. */
+export interface WorkerHandle extends ResendHandle {
+  /** Stop claiming, finish or release in-flight deliveries; resolves when done. */
+  stop(): Promise<void>;
+}
+
+/** Everything a worker needs, built once by `runServer`. */
+export interface WorkerContext {
+  store: Store;
+  config: HooklineConfig;
+  clock: () => number;
+  logger: Logger;
+  router: MessageRouter;
+  maxAttempts: (endpoint: Endpoint) => number;
+  ssrfPolicy: SsrfPolicy;
+}
+
+export interface RunServerOptions {
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  cwd?: string;
+  /** Starts the delivery worker (the dispatcher) on `all` and `worker` roles. */
+  startWorker?: (context: WorkerContext) => Promise<WorkerHandle>;
+  /** Where the one-time admin key is printed (stdout by default; never the log). */
+  print?: (text: string) => void;
+  /** Where logs go (stdout by default); tests capture them. */
+  logStream?: { write(line: string): unknown };
+  /** Install SIGTERM/SIGINT handlers (off in tests). */
+  handleSignals?: boolean;
+}
+
+export interface RunningServer {
+  app: FastifyInstance | null;
+  store: Store;
+  /** `http://host:port` when the API listens (roles `all` and `api`). */
+  url: string | null;
+  /** Graceful stop: close the HTTP server, stop the worker, close the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Exit codes: 0 ok, 1 failure, 2 bad configuration (usage). */
+export class StartupError extends Error {
+  readonly code = 'startup_failed';
+  readonly exitCode: number;
+  constructor(message: string, exitCode: number) {
+    super(message);
+    this.name = 'StartupError';
+    this.exitCode = exitCode;
+  }
+}
+
+/**
+ * Loads config, opens and migrates the store, makes sure an admin key exists, builds the app and
+ * listens; starts the worker when the role asks for one. The only place that turns the environment
+ * into a running process (the `hookline serve` command calls it too).
+ */
+export async function runServer(options: RunServerOptions): Promise<RunningServer> {
+  const loaded = loadConfig({ argv: options.argv, env: options.env, cwd: options.cwd ?? process.cwd() });
+  if (!loaded.ok) throw new StartupError(`invalid configuration:\n  ${loaded.errors.join('\n  ')}`, 2);
+  const config = loaded.config;
+  const print = options.print ?? ((text: string) => process.stdout.write(text));
+  const logger = pino(
+    {
+      level: config.dev && config.logLevel === 'info' ? 'debug' : config.logLevel,
+      // Belt and braces: routes never log these, but a future log call must not leak them either.
+      redact: ['req.headers.authorization', '*.secret', '*.secrets', '*.key', '*.adminApiKey'],
+    },
+    options.logStream ?? process.stdout,
+  );
+  const clock = Date.now;
+  const ssrfPolicy = buildSsrfPolicy(config);
+  if (config.dev)
+    logger.warn('DEV MODE: deliveries may reach loopback addresses; never run this in production');
+
+  const store = await openStore(config.database, { clock, newId: createIdGenerator(clock) });
+  let worker: WorkerHandle | null = null;
+  let app: FastifyInstance | null = null;
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      // Order matters: stop taking requests, let the worker finish or release its claims, then close the store.
+      if (app) await app.close();
+      if (worker) await worker.stop();
+      await store.close();
+    })();
+    return closing;
+  };
+
+  try {
+    const { applied } = await store.migrate();
+    if (applied.length > 0) logger.info({ applied }, 'store migrated');
+    const admin = await ensureAdminKey(store, { givenKey: config.adminApiKey });
+    if (admin.kind === 'created') {
+      print(
+        `\nAdmin API key (shown once, store it now):\n\n  ${admin.key}\n\nUse it as: Authorization: Bearer ${admin.key.slice(0, 11)}…\n\n`,
+      );
+    }
+    const router = createRouter(store, { clock });
+    const policy = { ...DEFAULT_RETRY_POLICY, schedule: config.retrySchedule, jitter: config.retryJitter };
+    const attemptsFor = (endpoint: Endpoint) => maxAttempts(endpoint, policy);
+    if (config.role !== 'api' && options.startWorker) {
+      worker = await options.startWorker({
+        store,
+        config,
+        clock,
+        logger,
+        router,
+        maxAttempts: attemptsFor,
+        ssrfPolicy,
+      });
+    }
+    let url: string | null = null;
+    if (config.role !== 'worker') {
+      app = await buildApp({
+        store,
+        config,
+        clock,
+        router,
+        maxAttempts: attemptsFor,
+        ssrfPolicy,
+        logger,
+        dispatcher: worker,
+      });
+      const address = await app.listen({ port: config.port, host: config.host });
+      url = address;
+      logger.info({ url, role: config.role, engine: store.engine }, `Hookline listening on ${url}`);
+    }
+    if (options.handleSignals) installSignalHandlers(close, config, logger);
+    return { app, store, url, close };
+  } catch (error) {
+    await close().catch(() => {});
+    throw error;
+  }
+}
+
+/** Splits the allow-list into CIDRs/IPs and host names, as the SSRF guard takes them. */
+function buildSsrfPolicy(config: HooklineConfig): SsrfPolicy {
+  const allowCidrs: string[] = [];
+  const allowHostnames: string[] = [];
+  for (const entry of config.ssrfAllowList) {
+    if (entry.includes('/') || parseIp(entry) !== null) allowCidrs.push(entry);
+    else allowHostnames.push(entry);
+  }
+  try {
+    return createSsrfPolicy({ allowCidrs, allowHostnames, allowLoopback: config.dev });
+  } catch (error) {
+    throw new StartupError(`invalid configuration:\n  ssrfAllowList: ${(error as Error).message}`, 2);
+  }
+}
+
+function installSignalHandlers(close: () => Promise<void>, config: HooklineConfig, logger: Logger): void {
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    signalled = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out: exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    force.unref();
+    close().then(
+      () => {
+        logger.info('stopped');
+        process.exitCode = 0;
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exitCode = 1;
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+if (import.meta.main) {
+  try {
+    await runServer({ argv: process.argv.slice(2), env: process.env, handleSignals: true });
+  } catch (error) {
+    process.stderr.write(`hookline: ${(error as Error).message}\n`);
+    process.exitCode = error instanceof StartupError ? error.exitCode : 1;
+  }
+}
