@@ -5,13 +5,13 @@
 //   - latency: p50/p99 commit latency seen by a caller at half the measured insert peak, open loop
 // Every phase is bounded in count and time so the file stays well under 60 s.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createIdGenerator } from '../src/ids.ts';
-import type { NewMessage, Store } from '../src/store/store.ts';
 import { createSqliteStore } from '../src/store/sqlite/create-sqlite-store.ts';
 import { openDatabase } from '../src/store/sqlite/open-database.ts';
+import type { NewMessage, Store } from '../src/store/store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hookline-bench-'));
 const log = (line: string) => process.stderr.write(`store-sqlite: ${line}\n`);
@@ -28,12 +28,18 @@ const message = (): NewMessage => ({
 });
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-function openStore(name: string): Store {
-  return createSqliteStore({ path: join(dir, name), deps: { clock: Date.now, newId: createIdGenerator() } });
+function openStore(name: string, fsync: 'threadpool' | 'sqlite' = 'threadpool'): Store {
+  return createSqliteStore({
+    path: join(dir, name),
+    fsync,
+    // The comparison run is SQLite alone: fsync inside COMMIT and checkpoints on the event loop.
+    backgroundCheckpoints: fsync === 'threadpool',
+    deps: { clock: Date.now, newId: createIdGenerator() },
+  });
 }
 
 function baseline(maxRows: number, maxMs: number): { rowsPerSec: number; rows: number } {
-  const db = openDatabase({ path: join(dir, 'baseline.db') });
+  const db = openDatabase({ path: join(dir, 'baseline.db'), fsync: 'sqlite', backgroundCheckpoints: false });
   db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB NOT NULL)');
   const insert = db.prepare('INSERT INTO t (body) VALUES (?)');
   const start = performance.now();
@@ -126,8 +132,15 @@ async function latencyAt(store: Store, rate: number, durationMs: number) {
   }
   await Promise.all(inflight);
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => round(latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? 0, 2);
-  return { ratePerSec: Math.round(rate), calls: latencies.length, p50Ms: pct(50), p99Ms: pct(99), maxMs: pct(100) };
+  const pct = (p: number) =>
+    round(latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? 0, 2);
+  return {
+    ratePerSec: Math.round(rate),
+    calls: latencies.length,
+    p50Ms: pct(50),
+    p99Ms: pct(99),
+    maxMs: pct(100),
+  };
 }
 
 try {
@@ -140,10 +153,17 @@ try {
   log('warm-up');
   await inserts(store, 64, 5_000, 2_000);
   log('insert: 64 concurrent callers');
-  const insert = await inserts(store, 64, 150_000, 6_000);
+  const insert = await inserts(store, 64, 150_000, 5_000);
   log(`insert ${Math.round(insert.messagesPerSec)} msgs/s`);
-  const queue = (store as unknown as { stats?: () => unknown }).stats;
-  void queue;
+
+  // The same with SQLite's own synchronous=FULL (fsync inside COMMIT, on the event loop), for the
+  // wal-syncer.ts decision: compare throughput and event-loop delay.
+  const inlineStore = openStore('inline.db', 'sqlite');
+  await inlineStore.migrate();
+  log('insert with fsync inside COMMIT');
+  const inline = await inserts(inlineStore, 64, 150_000, 4_000);
+  log(`insert (inline fsync) ${Math.round(inline.messagesPerSec)} msgs/s`);
+  await inlineStore.close();
 
   log('claim + complete');
   // Drain what the insert phases queued (3 deliveries per message), bounded in time.
@@ -158,6 +178,8 @@ try {
   const result = {
     benchmark: 'store-sqlite',
     synchronous: 'FULL',
+    fsync: 'threadpool',
+    loadAverage: loadavg().map((n) => round(n, 2)),
     baseline: { singleRowAutocommitsPerSec: Math.round(base.rowsPerSec), rows: base.rows },
     insert: {
       callers: 64,
@@ -170,6 +192,11 @@ try {
       ratioTarget: 3,
       eventLoopDelayP99Ms: insert.eventLoopDelayP99Ms,
       eventLoopDelayMaxMs: insert.eventLoopDelayMaxMs,
+    },
+    insertWithFsyncInsideCommit: {
+      messagesPerSec: Math.round(inline.messagesPerSec),
+      eventLoopDelayP99Ms: inline.eventLoopDelayP99Ms,
+      eventLoopDelayMaxMs: inline.eventLoopDelayMaxMs,
     },
     claimComplete: {
       deliveries: claimComplete.deliveries,

@@ -1,6 +1,7 @@
 import type { Store, StoreDeps } from '../store.ts';
 import { StoreError } from '../store-error.ts';
 import * as apiKeys from './api-keys.ts';
+import { startCheckpointer } from './checkpointer.ts';
 import { claimDeliveries } from './claim-deliveries.ts';
 import { completeAttempts } from './complete-attempts.ts';
 import { createStatementCache, type SqliteContext } from './context.ts';
@@ -14,11 +15,12 @@ import { getDelivery, listDeliveries } from './list-deliveries.ts';
 import { getMessage, getMessages, listMessages } from './list-messages.ts';
 import * as meta from './meta.ts';
 import { migrate, pendingMigrations } from './migrate.ts';
-import { type DatabaseOptions, openDatabase } from './open-database.ts';
+import { type DatabaseOptions, openDatabase, storeSyncsCommits } from './open-database.ts';
 import { prune } from './prune.ts';
 import { nextDueAt, queueDepth } from './queue-stats.ts';
 import * as sources from './sources.ts';
 import { toStoreError } from './sqlite-error.ts';
+import { createWalSyncer } from './wal-syncer.ts';
 import { createWriteQueue } from './write-queue.ts';
 
 export interface SqliteStoreOptions extends DatabaseOptions {
@@ -52,7 +54,16 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       }
     }
   };
-  const queue = createWriteQueue(db, { maxRowsPerCommit: options.maxRowsPerCommit ?? 4096, onWork: notify });
+  const checkpointer =
+    options.backgroundCheckpoints !== false && options.path !== ':memory:'
+      ? startCheckpointer(options.path)
+      : null;
+  const syncer = storeSyncsCommits(options) ? createWalSyncer(`${options.path}-wal`) : null;
+  const queue = createWriteQueue(db, {
+    maxRowsPerCommit: options.maxRowsPerCommit ?? 4096,
+    onWork: notify,
+    ...(syncer ? { durable: syncer.sync } : {}),
+  });
   const ctx: SqliteContext = {
     db,
     deps: options.deps,
@@ -75,7 +86,12 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     engine: 'sqlite',
     capabilities: { multiProcess: false, crossProcessWakeups: false },
 
-    migrate: () => op(() => migrate(db, options.deps.clock())),
+    migrate: () =>
+      op(async () => {
+        const result = migrate(db, options.deps.clock());
+        await syncer?.sync();
+        return result;
+      }),
     async ping() {
       if (closed) return { ok: false, reason: 'closed' };
       try {
@@ -91,6 +107,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       if (closed) return;
       closed = true;
       await queue.drain();
+      await syncer?.close();
+      await checkpointer?.stop();
       listeners.clear();
       db.close();
     },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -9,16 +9,21 @@ import { pathToFileURL } from 'node:url';
 const dir = mkdtempSync(join(tmpdir(), 'hookline-migrate-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
+let children = 0;
+
 function migrateInChild(path: string): Promise<string[]> {
   const factory = pathToFileURL(join(import.meta.dirname, 'create-sqlite-store.ts')).href;
   const script = `
     const { createSqliteStore } = await import(${JSON.stringify(factory)});
     const store = createSqliteStore({ path: ${JSON.stringify(path)}, deps: { clock: Date.now, newId: (p) => p } });
-    const { applied } = await store.migrate();
+    const { applied } = await store.migrate().catch((e) => { console.error(e); process.exit(3); });
     await store.close();
     process.stdout.write(JSON.stringify(applied));`;
+  // A script file, not `-e`: worker threads (the checkpointer) share the process's `--input-type` flag.
+  const scriptPath = join(dir, `child-${children++}.mjs`);
+  writeFileSync(scriptPath, script);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    const child = spawn(process.execPath, [scriptPath], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';

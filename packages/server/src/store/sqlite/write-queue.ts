@@ -17,6 +17,11 @@ export interface WriteQueueOptions {
   maxRowsPerCommit: number;
   /** Called after a commit in which a job signalled new work. */
   onWork: () => void;
+  /**
+   * Makes a finished COMMIT durable before callers are answered (the off-thread WAL fsync); absent when
+   * SQLite syncs inside COMMIT itself or durability is relaxed (`synchronous=NORMAL`).
+   */
+  durable?: () => Promise<void>;
 }
 
 export interface WriteQueue {
@@ -46,6 +51,7 @@ export function createWriteQueue(db: DatabaseSync, options: WriteQueueOptions): 
   let drainWaiters: (() => void)[] = [];
   let commits = 0;
   let committedJobs = 0;
+  const syncing = new Set<Promise<void>>();
   let statements: { savepoint: StatementSync; release: StatementSync; rollbackTo: StatementSync } | null =
     null;
 
@@ -80,11 +86,42 @@ export function createWriteQueue(db: DatabaseSync, options: WriteQueueOptions): 
     queue = queue.slice(take);
     if (queue.length > 0) schedule();
     if (batch.length > 0) commitGroup(batch);
-    if (queue.length === 0 && !scheduled) {
-      const waiters = drainWaiters;
-      drainWaiters = [];
-      for (const waiter of waiters) waiter();
+    settleDrain();
+  }
+
+  function settleDrain(): void {
+    if (queue.length > 0 || scheduled || syncing.size > 0) return;
+    const waiters = drainWaiters;
+    drainWaiters = [];
+    for (const waiter of waiters) waiter();
+  }
+
+  function acknowledge(done: { job: Pending; value: unknown }[], work: boolean): void {
+    commits++;
+    committedJobs += done.length;
+    for (const { job, value } of done) job.resolve(value);
+    if (work) options.onWork();
+  }
+
+  /** Answers a committed group: at once, or after the durability fsync that covers its commit. */
+  function afterCommit(done: { job: Pending; value: unknown }[], work: boolean): void {
+    if (!options.durable) {
+      acknowledge(done, work);
+      return;
     }
+    const sync: Promise<void> = options.durable().then(
+      () => acknowledge(done, work),
+      (error: unknown) =>
+        failAll(
+          done.map((d) => d.job),
+          toStoreError(error),
+        ),
+    );
+    syncing.add(sync);
+    void sync.finally(() => {
+      syncing.delete(sync);
+      settleDrain();
+    });
   }
 
   function commitGroup(batch: Pending[]): void {
@@ -135,10 +172,7 @@ export function createWriteQueue(db: DatabaseSync, options: WriteQueueOptions): 
       );
       return;
     }
-    commits++;
-    committedJobs += done.length;
-    for (const { job, value } of done) job.resolve(value);
-    if (work) options.onWork();
+    afterCommit(done, work);
   }
 
   return {
@@ -150,7 +184,7 @@ export function createWriteQueue(db: DatabaseSync, options: WriteQueueOptions): 
     },
     stats: () => ({ commits, jobs: committedJobs }),
     drain() {
-      if (queue.length === 0 && !scheduled) return Promise.resolve();
+      if (queue.length === 0 && !scheduled && syncing.size === 0) return Promise.resolve();
       return new Promise((resolve) => drainWaiters.push(resolve));
     },
   };
