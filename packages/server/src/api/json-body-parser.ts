@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../errors.ts';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,7 +20,15 @@ export function installJsonBodyParser(app: FastifyInstance): void {
   // Ingest routes read raw bodies with their own parsers inside their own plugin scope.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-    request.rawBody = body as Buffer;
-    parseJson(request, body as unknown as string, done);
+    const bytes = body as Buffer;
+    if (exceedsJsonDepth(bytes)) {
+      done(
+        new ApiError('invalid_json', `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels.`),
+        undefined,
+      );
+      return;
+    }
+    request.rawBody = bytes;
+    parseJson(request, bytes as unknown as string, done);
   });
 }

@@ -1,4 +1,5 @@
 import type { ApiKey, Attempt, Delivery, Endpoint, EventType, Json, Message } from '../store/types.ts';
+import { exceedsJsonDepth } from './json-depth.ts';
 
 /**
  * Store records → API representations: ISO 8601 times, and nothing secret (key hashes and endpoint
@@ -96,6 +97,8 @@ export function presentMessage(message: Message) {
 
 function decodeBody(body: Uint8Array | null): { json: Json; text: string | null } {
   if (body === null) return { json: null, text: null };
+  // Bodies from ingest may nest deeper than we can serialise back; show those as text.
+  if (exceedsJsonDepth(body)) return { json: null, text: Buffer.from(body).toString('utf8') };
   const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   try {
     return { json: JSON.parse(text) as Json, text: null };

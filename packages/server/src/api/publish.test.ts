@@ -143,8 +143,14 @@ test('bad input never gives a 500: every failure has its catalog code', async ()
     assert.equal(response.statusCode, status, raw.slice(0, 60));
     assert.equal(errorCode(response), code, raw.slice(0, 60));
   }
-  const deep = await publish(`{"eventType":"a","payload":${'['.repeat(5000)}${']'.repeat(5000)}}`, {});
-  assert.ok([202, 400, 413].includes(deep.statusCode), String(deep.statusCode));
+  // Hostile nesting is refused before parsing (V8 would parse it, but serialising it back overflows).
+  const deep = await publish(`{"eventType":"a","payload":${'['.repeat(1000)}${']'.repeat(1000)}}`, {});
+  assert.equal(deep.statusCode, 400);
+  assert.equal(errorCode(deep), 'invalid_json');
+  assert.equal(
+    (await publish(`{"eventType":"a","payload":${'['.repeat(100)}${']'.repeat(100)}}`)).statusCode,
+    202,
+  );
 });
 
 test('enforced event-type schemas refuse bad payloads with the validation errors', async () => {

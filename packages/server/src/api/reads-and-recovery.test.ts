@@ -200,6 +200,21 @@ test('message detail, its deliveries, attempts; unknown ids are 404', async () =
   assert.equal((await t.store.getDelivery(delivery?.id ?? ''))?.status, 'cancelled');
 });
 
+test('a stored body too deep to decode (from ingest) is shown as text, not a 500', async () => {
+  const deep = `${'['.repeat(50_000)}${']'.repeat(50_000)}`;
+  const outcome = await t.store.insertMessage({
+    eventType: 'deep',
+    contentType: 'application/json',
+    body: Buffer.from(deep),
+    deliveries: [],
+  });
+  const response = await get(t, `/v1/messages/${outcome.message.id}`);
+  assert.equal(response.statusCode, 200);
+  const body = bodyOf<{ payload: unknown; body: string }>(response);
+  assert.equal(body.payload, null);
+  assert.equal(body.body, deep);
+});
+
 test('cancel a message: its pending deliveries become cancelled', async () => {
   await endpoint(t, { url: 'https://c1.example.com/', eventTypes: ['cancel.me'] });
   await endpoint(t, { url: 'https://c2.example.com/', eventTypes: ['cancel.me'] });
