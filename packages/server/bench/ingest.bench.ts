@@ -1,0 +1,277 @@
+// Verified ingest throughput: Hookline's `/in/{token}` with an HMAC source (X-Signature, SHA-256 hex),
+// 1 KiB JSON bodies, one routed endpoint, on SQLite (and PostgreSQL when HOOKLINE_TEST_PG_URL is set),
+// against a bare node:http server that answers 200 without reading anything into memory, measured in
+// the same run by the same load generator (undici Pool, 64 keep-alive connections). Servers run in
+// child processes (this file re-run with a role argument) so the generator never shares their event
+// loop. Rounds alternate between servers and medians are compared. Then p99 latency at half the
+// measured Hookline rate (open loop). Progress on stderr, one JSON object as the last line of stdout.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Pool } from 'undici';
+
+const CONNECTIONS = 64;
+const ROUNDS = 3;
+const REQUESTS_PER_ROUND = 12_000;
+const LATENCY_SECONDS = 3;
+const BUDGET_MS = 50_000;
+const SECRET = 'bench-hmac-secret';
+
+// ---- server roles (child processes) -----------------------------------------------------------------
+async function serveBare(): Promise<void> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
+  });
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    process.stdout.write(`${typeof address === 'object' && address ? address.port : 0} /bench\n`);
+  });
+}
+
+async function serveHookline(engine: 'sqlite' | 'postgres'): Promise<void> {
+  const { buildApp } = await import('../src/app.ts');
+  const { defaultConfig } = await import('../src/config.ts');
+  const { createRouter } = await import('../src/delivery/router.ts');
+  const { maxAttempts } = await import('../src/delivery/retry-policy.ts');
+  const { createSsrfPolicy } = await import('../src/delivery/ssrf-guard.ts');
+  const { createIdGenerator } = await import('../src/ids.ts');
+  const { openStore } = await import('../src/store/open-store.ts');
+  const { ingestRoutes } = await import('../src/ingest/ingest-routes.ts');
+  const { generateSourceToken } = await import('../src/ingest/source-token.ts');
+  const { DEFAULT_RESPONSE } = await import('../src/ingest/source-input.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'hookline-ingest-bench-'));
+  let url = `sqlite://${join(dir, 'bench.db')}`;
+  let drop: (() => Promise<void>) | null = null;
+  if (engine === 'postgres') {
+    const { default: pg } = await import('pg');
+    const admin = process.env.HOOKLINE_TEST_PG_URL as string;
+    const database = `hookline_bench_${Date.now().toString(36)}`;
+    const client = new pg.Client({ connectionString: admin });
+    await client.connect();
+    await client.query(`CREATE DATABASE ${database}`);
+    await client.end();
+    const target = new URL(admin);
+    target.pathname = `/${database}`;
+    url = target.toString();
+    drop = async () => {
+      const dropper = new pg.Client({ connectionString: admin });
+      await dropper.connect();
+      await dropper.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await dropper.end();
+    };
+  }
+  const clock = Date.now;
+  const store = await openStore(url, { clock, newId: createIdGenerator(clock) });
+  await store.migrate();
+  const router = createRouter(store, { clock });
+  const app = await buildApp({
+    store,
+    config: defaultConfig(),
+    clock,
+    router,
+    maxAttempts: (endpoint) => maxAttempts(endpoint),
+    ssrfPolicy: createSsrfPolicy({}),
+  });
+  // Limits off: the bench is one client on one source, which is exactly what they would throttle.
+  await app.register(ingestRoutes, {
+    store,
+    router,
+    clock,
+    config: { perSourceRate: { ratePerSecond: 0, burst: 0 }, perClientRate: { ratePerSecond: 0, burst: 0 } },
+  });
+  const token = generateSourceToken();
+  await store.createSource({
+    name: 'bench',
+    token,
+    tenant: null,
+    verification: { scheme: 'hmac', header: 'x-signature', algorithm: 'sha256', encoding: 'hex' },
+    secrets: [{ secret: SECRET, createdAt: clock(), expiresAt: null }],
+    toleranceSeconds: 300,
+    maxBodyBytes: 1024 * 1024,
+    contentTypes: null,
+    requireJson: true,
+    response: DEFAULT_RESPONSE,
+    eventTypeRule: { kind: 'pointer', pointer: '/type' },
+    dedupRule: { kind: 'pointer', pointer: '/id' },
+    alias: null,
+    disabled: false,
+  });
+  await store.createEndpoint({
+    tenant: null,
+    url: 'https://receiver.example/hook',
+    description: 'bench',
+    disabled: false,
+    eventTypes: ['invoice.*'],
+    channels: null,
+    sources: null,
+    payloadFilter: null,
+    headers: {},
+    timeoutMs: 15_000,
+    retrySchedule: null,
+    rateLimitPerSecond: null,
+    maxConcurrency: null,
+    signing: { scheme: 'standard-webhooks-v1' },
+    secrets: [{ secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', createdAt: clock(), expiresAt: null }],
+    metadata: {},
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  app.server.keepAliveTimeout = 60_000;
+  const address = app.server.address();
+  process.stdout.write(`${typeof address === 'object' && address ? address.port : 0} /in/${token}\n`);
+  process.on('SIGTERM', async () => {
+    await app.close();
+    await store.close();
+    await drop?.();
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  });
+}
+
+// ---- load generator ---------------------------------------------------------------------------------
+interface Target {
+  name: string;
+  child: ChildProcess;
+  pool: Pool;
+  path: string;
+}
+
+async function start(role: string): Promise<Target> {
+  const child = spawn(process.execPath, [import.meta.filename, role], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [line] = (await once(child.stdout as NonNullable<typeof child.stdout>, 'data')) as [Buffer];
+  const [port, path] = line.toString().trim().split(' ');
+  const pool = new Pool(`http://127.0.0.1:${port}`, { connections: CONNECTIONS, pipelining: 1 });
+  return { name: role, child, pool, path: path ?? '/' };
+}
+
+let sequence = 0;
+/** A fresh 1 KiB event and its signature: every request is a new event (no dedup hits). */
+function nextRequest(): { body: string; headers: Record<string, string> } {
+  const id = `evt_${process.pid}_${sequence++}`;
+  const head = JSON.stringify({ id, type: 'invoice.paid', data: {} });
+  const body = `${head.slice(0, -1)},"pad":"${'x'.repeat(1024 - head.length - 9)}"}`;
+  const signature = createHmac('sha256', SECRET).update(body).digest('hex');
+  return { body, headers: { 'content-type': 'application/json', 'x-signature': signature } };
+}
+
+async function send(
+  target: Target,
+  request: { body: string; headers: Record<string, string> },
+): Promise<void> {
+  const response = await target.pool.request({ method: 'POST', path: target.path, ...request });
+  await response.body.dump();
+  if (response.statusCode !== 202 && response.statusCode !== 200) {
+    throw new RangeError(`${target.name}: status ${response.statusCode}`);
+  }
+}
+
+async function throughput(target: Target, total: number): Promise<number> {
+  const requests = Array.from({ length: total }, nextRequest);
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (next < total) {
+        const request = requests[next++];
+        if (request) await send(target, request);
+      }
+    }),
+  );
+  return Math.round((total * 1000) / (performance.now() - started));
+}
+
+/** Open loop at `rate` requests/s for `seconds`: latencies include any queueing the server causes. */
+async function latency(target: Target, rate: number, seconds: number): Promise<{ p50: number; p99: number }> {
+  const total = Math.round(rate * seconds);
+  const requests = Array.from({ length: total }, nextRequest);
+  const latencies: number[] = [];
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const request = requests[i];
+    if (request === undefined) continue;
+    const sent = performance.now();
+    inFlight.push(send(target, request).then(() => void latencies.push(performance.now() - sent)));
+  }
+  await Promise.all(inFlight);
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    Math.round((latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0) * 100) /
+    100;
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+async function stop(target: Target): Promise<void> {
+  await target.pool.close();
+  target.child.kill('SIGTERM');
+  await once(target.child, 'exit');
+}
+
+async function compare(engine: 'sqlite' | 'postgres', budgetMs: number) {
+  const bare = await start('serve-bare');
+  const hookline = await start(`serve-hookline-${engine}`);
+  const began = performance.now();
+  process.stderr.write(`${engine}: warm-up\n`);
+  await throughput(bare, 3000);
+  await throughput(hookline, 3000);
+  const bareRates: number[] = [];
+  const hooklineRates: number[] = [];
+  for (let round = 0; round < ROUNDS && performance.now() - began < budgetMs; round++) {
+    bareRates.push(await throughput(bare, REQUESTS_PER_ROUND));
+    hooklineRates.push(await throughput(hookline, REQUESTS_PER_ROUND));
+    process.stderr.write(
+      `${engine} round ${round + 1}: bare ${bareRates.at(-1)}/s, hookline ${hooklineRates.at(-1)}/s\n`,
+    );
+  }
+  const peak = median(hooklineRates);
+  const halfRate = Math.max(100, Math.round(peak / 2));
+  const atHalf = await latency(hookline, halfRate, LATENCY_SECONDS);
+  process.stderr.write(`${engine}: p99 ${atHalf.p99} ms at ${halfRate}/s\n`);
+  await stop(bare);
+  await stop(hookline);
+  const bareMedian = median(bareRates);
+  return {
+    bareNodeHttpRequestsPerSecond: bareMedian,
+    hooklineVerifiedIngestRequestsPerSecond: peak,
+    ratioHooklineToBare: Math.round((peak / bareMedian) * 100) / 100,
+    latencyAtHalfPeak: { requestsPerSecond: halfRate, p50Ms: atHalf.p50, p99Ms: atHalf.p99 },
+    rounds: { bare: bareRates, hookline: hooklineRates },
+  };
+}
+
+const role = process.argv[2];
+if (role === 'serve-bare') await serveBare();
+else if (role === 'serve-hookline-sqlite') await serveHookline('sqlite');
+else if (role === 'serve-hookline-postgres') await serveHookline('postgres');
+else {
+  const usePg = Boolean(process.env.HOOKLINE_TEST_PG_URL);
+  const sqlite = await compare('sqlite', usePg ? BUDGET_MS / 2 : BUDGET_MS);
+  const postgres = usePg
+    ? await compare('postgres', BUDGET_MS / 2)
+    : 'skipped: HOOKLINE_TEST_PG_URL is not set';
+  console.log(
+    JSON.stringify({
+      name: 'ingest',
+      connections: CONNECTIONS,
+      bodyBytes: 1024,
+      scheme: 'hmac sha256 hex (X-Signature)',
+      sqlite,
+      postgres,
+    }),
+  );
+}
