@@ -54,6 +54,13 @@ test('202 after commit; the payload bytes are stored exactly as sent; one delive
   assert.deepEqual(read.payload, { b: 2, a: [1.5, 'é', '😀'], n: 1000 });
 });
 
+test('content types with parameters are JSON too', async () => {
+  const response = await publish('{"eventType":"x","payload":1}', {
+    'content-type': 'application/json; charset=utf-8',
+  });
+  assert.equal(response.statusCode, 202);
+});
+
 test('an Idempotency-Key replay answers the original 202; a different request under it is a 409', async () => {
   const raw = '{"eventType":"user.created","payload":{"id":7}}';
   const first = await publish(raw, { 'idempotency-key': 'signup-7' });
