@@ -3,13 +3,17 @@
 //   - insert: durable insertMessage (1 KiB body, 3 deliveries) from 64 concurrent callers, group-committed
 //   - cycle: claim + complete (attempt row written, delivery finished) in batches
 //   - latency: p50/p99 commit latency seen by a caller at half the measured insert peak, open loop
+//   - list: first page and a deep page of messages with 1,000,000 stored (dashboard budget 200 ms), against
+//     the same deep page read with OFFSET as the baseline
 // Every phase is bounded in count and time so the file stays well under 60 s.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { DatabaseSync } from 'node:sqlite';
 import { createIdGenerator } from '../src/ids.ts';
 import { createSqliteStore } from '../src/store/sqlite/create-sqlite-store.ts';
+import { migrate } from '../src/store/sqlite/migrate.ts';
 import { openDatabase } from '../src/store/sqlite/open-database.ts';
 import type { NewMessage, Store } from '../src/store/store.ts';
 
@@ -40,7 +44,7 @@ function openStore(name: string, fsync: 'threadpool' | 'sqlite' = 'threadpool'):
 
 function baseline(maxRows: number, maxMs: number): { rowsPerSec: number; rows: number } {
   const db = openDatabase({ path: join(dir, 'baseline.db'), fsync: 'sqlite', backgroundCheckpoints: false });
-  db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB NOT NULL)');
+  db.exec('CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, body BLOB NOT NULL)');
   const insert = db.prepare('INSERT INTO t (body) VALUES (?)');
   const start = performance.now();
   let rows = 0;
@@ -143,44 +147,115 @@ async function latencyAt(store: Store, rate: number, durationMs: number) {
   };
 }
 
-try {
-  log('baseline: single-row autocommits');
-  const base = baseline(20_000, 4_000);
-  log(`baseline ${Math.round(base.rowsPerSec)} rows/s`);
+async function listing(count: number) {
+  const path = join(dir, 'list.db');
+  const fixture = openDatabase({ path, backgroundCheckpoints: false });
+  migrate(fixture, 0);
+  // Fixture rows straight from SQL (small bodies): what is measured is the read, not the load.
+  fixture.exec('PRAGMA synchronous = OFF');
+  fixture.exec(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${count - 1})
+    INSERT INTO messages (id, tenant, event_type, channels, headers, content_type, body, created_at)
+    SELECT printf('msg_%016d', i), CASE WHEN i % 10 = 0 THEN 'acme' END,
+      CASE WHEN i % 2 = 0 THEN 'invoice.paid' ELSE 'user.created' END, '[]', '{}', 'application/json',
+      zeroblob(64), 1700000000000 + i FROM n`);
+  fixture.close();
+  const store = createSqliteStore({ path, deps: { clock: Date.now, newId: createIdGenerator() } });
+  const time = async (fn: () => Promise<unknown>) => {
+    const runs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const start = performance.now();
+      await fn();
+      runs.push(performance.now() - start);
+    }
+    return { first: round(runs[0] ?? 0, 2), median: round(runs.sort((a, b) => a - b)[2] ?? 0, 2) };
+  };
+  const first = await time(() => store.listMessages({ limit: 50 }));
+  const tenant = await time(() => store.listMessages({ limit: 50, tenant: 'acme' }));
+  const eventType = await time(() => store.listMessages({ limit: 50, eventType: 'user.created' }));
+  const deepId = `msg_${String(count / 2).padStart(16, '0')}`;
+  const cursor = Buffer.from(JSON.stringify([1, deepId])).toString('base64url');
+  const deep = await time(() => store.listMessages({ limit: 50, cursor }));
+  await store.close();
+  const raw = new DatabaseSync(path);
+  const offsetQuery = raw.prepare('SELECT * FROM messages ORDER BY id DESC LIMIT 50 OFFSET ?');
+  const offset = await time(async () => offsetQuery.all(count / 2));
+  raw.close();
+  return {
+    messages: count,
+    firstPageMs: first.first,
+    firstPageMedianMs: first.median,
+    tenantFirstPageMs: tenant.first,
+    eventTypeFirstPageMs: eventType.first,
+    deepPageMs: deep.first,
+    offsetDeepPageMs: offset.first,
+    budgetMs: 200,
+    firstPageShareOfBudget: round(first.first / 200, 3),
+    offsetToKeysetRatio: round(offset.median / Math.max(deep.median, 0.001), 1),
+  };
+}
 
+try {
   const store = openStore('store.db');
   await store.migrate();
   log('warm-up');
-  await inserts(store, 64, 5_000, 2_000);
-  log('insert: 64 concurrent callers');
-  const insert = await inserts(store, 64, 150_000, 5_000);
-  log(`insert ${Math.round(insert.messagesPerSec)} msgs/s`);
+  await inserts(store, 64, 5_000, 1_000);
+  // The disk of this shared machine swings with other tenants' load, so baseline and grouped inserts are
+  // measured in alternating slices and compared slice by slice (median ratio).
+  const rounds: { base: number; grouped: Awaited<ReturnType<typeof inserts>> }[] = [];
+  for (let r = 0; r < 3; r++) {
+    const base = baseline(10_000, 1_000);
+    const grouped = await inserts(store, 64, 60_000, 1_500);
+    log(
+      `round ${r}: baseline ${Math.round(base.rowsPerSec)} rows/s, grouped ${Math.round(grouped.messagesPerSec)} msgs/s`,
+    );
+    rounds.push({ base: base.rowsPerSec, grouped });
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+  const base = { rowsPerSec: median(rounds.map((r) => r.base)) };
+  const insert = {
+    messages: rounds.reduce((sum, r) => sum + r.grouped.messages, 0),
+    messagesPerSec: median(rounds.map((r) => r.grouped.messagesPerSec)),
+    ratio: median(rounds.map((r) => r.grouped.messagesPerSec / r.base)),
+    ratios: rounds.map((r) => round(r.grouped.messagesPerSec / r.base, 2)),
+    eventLoopDelayP99Ms: Math.max(...rounds.map((r) => r.grouped.eventLoopDelayP99Ms)),
+    eventLoopDelayMaxMs: Math.max(...rounds.map((r) => r.grouped.eventLoopDelayMaxMs)),
+  };
+  log(`insert ${Math.round(insert.messagesPerSec)} msgs/s, ${round(insert.ratio, 2)}x baseline`);
 
   // The same with SQLite's own synchronous=FULL (fsync inside COMMIT, on the event loop), for the
   // wal-syncer.ts decision: compare throughput and event-loop delay.
   const inlineStore = openStore('inline.db', 'sqlite');
   await inlineStore.migrate();
   log('insert with fsync inside COMMIT');
-  const inline = await inserts(inlineStore, 64, 150_000, 4_000);
+  const inline = await inserts(inlineStore, 64, 150_000, 3_000);
   log(`insert (inline fsync) ${Math.round(inline.messagesPerSec)} msgs/s`);
   await inlineStore.close();
 
   log('claim + complete');
   // Drain what the insert phases queued (3 deliveries per message), bounded in time.
-  const claimComplete = await cycle(store, 2, 500, 10_000);
+  const claimComplete = await cycle(store, 2, 500, 8_000);
   log(`cycle ${Math.round(claimComplete.deliveriesPerSec)} deliveries/s`);
 
   log('latency at half the insert peak');
-  const latency = await latencyAt(store, insert.messagesPerSec / 2, 4_000);
+  const latency = await latencyAt(store, insert.messagesPerSec / 2, 3_000);
   log(`latency p50 ${latency.p50Ms} ms p99 ${latency.p99Ms} ms`);
   await store.close();
+
+  log('list: generating 1,000,000 messages');
+  const list = await listing(1_000_000);
+  log(
+    `list first page ${list.firstPageMs} ms, deep page ${list.deepPageMs} ms (OFFSET ${list.offsetDeepPageMs} ms)`,
+  );
 
   const result = {
     benchmark: 'store-sqlite',
     synchronous: 'FULL',
     fsync: 'threadpool',
     loadAverage: loadavg().map((n) => round(n, 2)),
-    baseline: { singleRowAutocommitsPerSec: Math.round(base.rowsPerSec), rows: base.rows },
+    baseline: {
+      singleRowAutocommitsPerSec: Math.round(base.rowsPerSec),
+      slices: rounds.map((r) => Math.round(r.base)),
+    },
     insert: {
       callers: 64,
       bodyBytes: 1024,
@@ -188,7 +263,8 @@ try {
       messages: insert.messages,
       messagesPerSec: Math.round(insert.messagesPerSec),
       target: 20_000,
-      ratioToBaseline: round(insert.messagesPerSec / base.rowsPerSec, 2),
+      ratioToBaseline: round(insert.ratio, 2),
+      ratioPerSlice: insert.ratios,
       ratioTarget: 3,
       eventLoopDelayP99Ms: insert.eventLoopDelayP99Ms,
       eventLoopDelayMaxMs: insert.eventLoopDelayMaxMs,
@@ -205,6 +281,7 @@ try {
       ratioToBaseline: round(claimComplete.deliveriesPerSec / base.rowsPerSec, 2),
     },
     commitLatencyAtHalfPeak: latency,
+    listMessages: list,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } finally {
