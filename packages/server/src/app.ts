@@ -14,8 +14,12 @@ import { messageRoutes } from './api/messages.ts';
 import { publishRoutes } from './api/publish.ts';
 import { recoveryRoutes } from './api/recovery.ts';
 import { SHARED_SCHEMAS } from './api/schemas/resources.ts';
+import { sourcesRoutes } from './api/sources.ts';
 import { installValidatorCompiler } from './api/validator-compiler.ts';
 import { createAuthenticator } from './auth/authenticator.ts';
+import { ingestConfig } from './ingest/ingest-config.ts';
+import { ingestRoutes } from './ingest/ingest-routes.ts';
+import { createSourceResolver } from './ingest/source-resolver.ts';
 
 export type { AppDeps } from './api/api-deps.ts';
 
@@ -92,5 +96,26 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   messageRoutes(app, deps);
   deliveryRoutes(app, deps);
   recoveryRoutes(app, deps);
+  if (deps.ingest) {
+    const ingest = ingestConfig(deps.ingest.config);
+    // One resolver for both, so a source written through the API takes effect on ingest at once.
+    const resolver = createSourceResolver(deps.store, { clock: deps.clock, ttlMs: ingest.sourceCacheMs });
+    await app.register(sourcesRoutes, {
+      store: deps.store,
+      clock: deps.clock,
+      resolver,
+      config: ingest,
+      ...(deps.random ? { random: deps.random } : {}),
+    });
+    // Its own plugin scope: raw-body parsers and the ingest error handler stay there.
+    await app.register(ingestRoutes, {
+      store: deps.store,
+      router: deps.router,
+      clock: deps.clock,
+      resolver,
+      config: ingest,
+      maxAttempts: deps.maxAttempts,
+    });
+  }
   return app;
 }

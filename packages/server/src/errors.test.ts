@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { ApiError, ERROR_CATALOG, fromStoreError, isErrorCode } from './errors.ts';
+import { INGEST_ERROR_CATALOG } from './ingest/ingest-errors.ts';
 import { StoreError } from './store/store-error.ts';
 
 const DOC_URL = new URL('../../../docs/errors.md', import.meta.url);
@@ -14,6 +15,13 @@ test('docs/errors.md documents every catalog code with its status, and nothing e
   }
   const catalog = new Map(Object.entries(ERROR_CATALOG).map(([code, entry]) => [code, entry.status]));
   assert.deepEqual([...documented.entries()].sort(), [...catalog.entries()].sort());
+});
+
+test('every ingest error code is in the catalog with the same status', () => {
+  for (const [code, entry] of Object.entries(INGEST_ERROR_CATALOG)) {
+    assert.ok(isErrorCode(code), code);
+    assert.equal(ERROR_CATALOG[code].status, entry.status, code);
+  }
 });
 
 test('ApiError carries the catalog status and the error body shape', () => {

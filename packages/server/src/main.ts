@@ -136,6 +136,7 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
         ssrfPolicy,
         logger,
         dispatcher: worker,
+        ingest: {},
       });
       const address = await app.listen({ port: config.port, host: config.host });
       url = address;

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { HooklineConfig } from '../config.ts';
 import type { Router } from '../delivery/router.ts';
 import type { SsrfPolicy } from '../delivery/ssrf-guard.ts';
+import type { IngestConfig } from '../ingest/ingest-config.ts';
 import type { Store } from '../store/store.ts';
 import type { Attempt, Endpoint } from '../store/types.ts';
 
@@ -28,4 +29,9 @@ export interface AppDeps {
   dispatcher?: ResendHandle | null;
   /** Random bytes for API keys and secrets; injected so tests can pin them. */
   random?: (size: number) => Uint8Array;
+  /**
+   * Also serve `/v1/sources` and the ingest routes (`/in/{token}`, aliases such as `/webhook`).
+   * Opt-in for now because the ingest test kit registers them on top of `buildApp` itself.
+   */
+  ingest?: { config?: Partial<IngestConfig> };
 }

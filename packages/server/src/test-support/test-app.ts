@@ -52,6 +52,8 @@ export interface TestAppOptions {
   dispatcher?: ResendHandle | null;
   /** Allow loopback destinations (receivers in tests); default true. */
   allowLoopback?: boolean;
+  /** Serve `/v1/sources` and the ingest routes too; default true (the whole app, as main.ts builds it). */
+  ingest?: boolean;
 }
 
 /**
@@ -76,6 +78,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       maxAttempts(endpoint, { ...DEFAULT_RETRY_POLICY, schedule: config.retrySchedule }),
     ssrfPolicy: createSsrfPolicy({ allowLoopback: options.allowLoopback ?? true }),
     dispatcher: options.dispatcher ?? null,
+    ...(options.ingest === false ? {} : { ingest: {} }),
   });
   const createKey = async (scopes: ApiKeyScope[], tenant: string | null = null) => {
     const minted = mintApiKey();
