@@ -9,21 +9,40 @@ interface PostgresFactoryModule {
   createPostgresStore(options: { connectionString: string; deps: StoreDeps }): Store;
 }
 
+/** Engine settings from the config; each engine ignores what is not its own. */
+export interface OpenStoreOptions {
+  /** SQLite durability (config `sqliteSynchronous`); default FULL. */
+  sqliteSynchronous?: 'FULL' | 'NORMAL';
+  /** Largest message body the SQLite store accepts; default 32 MiB. */
+  maxBodyBytes?: number;
+}
+
 /**
  * Opens the store a URL names; the only place that chooses an engine. `postgres://` and `postgresql://`
  * open PostgreSQL; `sqlite:path`, `sqlite://path`, `file:path` or a bare path open SQLite. The store is
  * not migrated yet: call `migrate()`.
  *
  * @example
- * const store = await openStore('sqlite:data/hookline.db', { clock: Date.now, newId: createIdGenerator() });
+ * const store = await openStore('sqlite:data/hookline.db', { clock: Date.now, newId: createIdGenerator() }, {
+ *   sqliteSynchronous: config.sqliteSynchronous,
+ * });
  */
-export async function openStore(url: string, deps: StoreDeps): Promise<Store> {
+export async function openStore(
+  url: string,
+  deps: StoreDeps,
+  options: OpenStoreOptions = {},
+): Promise<Store> {
   if (/^postgres(ql)?:\/\//i.test(url)) {
     const { createPostgresStore } = (await import(POSTGRES_FACTORY)) as PostgresFactoryModule;
     return createPostgresStore({ connectionString: url, deps });
   }
   const path = sqlitePath(url);
-  return createSqliteStore({ path, deps });
+  return createSqliteStore({
+    path,
+    deps,
+    ...(options.sqliteSynchronous ? { synchronous: options.sqliteSynchronous } : {}),
+    ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
+  });
 }
 
 /** The file path in a SQLite store URL. */
