@@ -38,6 +38,8 @@ export function createTestClock(start = 1_700_000_000_000): TestClock {
 export interface OpenOptions {
   /** Defaults to a fresh `createTestClock()`. */
   clock?: TestClock;
+  /** Leave the store unmigrated (tests of migrate itself); default false. */
+  skipMigrate?: boolean;
   /** Engine-specific tuning a test needs (e.g. SQLite `maxBodyBytes`); engines ignore what they do not know. */
   options?: Record<string, unknown>;
 }
@@ -73,7 +75,7 @@ const sqliteEngine: EngineFactory = {
     const clock = options.clock ?? createTestClock();
     const deps = depsFor(clock);
     const store = createSqliteStore({ path, deps, ...(options.options ?? {}) });
-    await store.migrate();
+    if (!options.skipMigrate) await store.migrate();
     const peers: Store[] = [];
     return {
       store,
@@ -132,7 +134,7 @@ const postgresEngine: EngineFactory = {
     const clock = options.clock ?? createTestClock();
     const deps = depsFor(clock);
     const store: Store = createPostgresStore({ connectionString, deps, ...(options.options ?? {}) });
-    await store.migrate();
+    if (!options.skipMigrate) await store.migrate();
     const peers: Store[] = [];
     return {
       store,
