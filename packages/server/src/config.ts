@@ -39,6 +39,13 @@ export interface HooklineConfig {
   endpointDisableAfterMs: number;
   secretRotationGraceMs: number;
   shutdownTimeoutMs: number;
+  ingestMaxBodyBytes: number;
+  ingestDefaultMaxBodyBytes: number;
+  ingestBodyTimeoutMs: number;
+  ingestSourceRatePerSecond: number;
+  ingestClientRatePerSecond: number;
+  publicBaseUrl: string | null;
+  defaultSourceAlias: string | null;
 }
 
 /** How one option is named in each layer, parsed and documented. */
@@ -195,7 +202,57 @@ export const CONFIG_OPTIONS: { [K in keyof HooklineConfig]: OptionSpec<HooklineC
     default: 30 * SECOND,
     parse: duration(0, 10 * MINUTE),
   },
+  ingestMaxBodyBytes: {
+    doc: 'Largest body limit a source may set (GitHub sends up to 25 MiB).',
+    default: 25 * MIB,
+    parse: integer(1024, 256 * MIB),
+  },
+  ingestDefaultMaxBodyBytes: {
+    doc: "A new source's body limit when none is given.",
+    default: 1 * MIB,
+    parse: integer(1024, 256 * MIB),
+  },
+  ingestBodyTimeoutMs: {
+    doc: 'Time an inbound request has to deliver its whole body once headers are in (408 after it).',
+    default: 30 * SECOND,
+    parse: duration(100, 10 * MINUTE),
+  },
+  ingestSourceRatePerSecond: {
+    doc: 'Inbound requests per second per source, all clients together (burst 2×); 0 turns the limit off.',
+    default: 2000,
+    parse: integer(0, 1_000_000),
+  },
+  ingestClientRatePerSecond: {
+    doc: 'Inbound requests per second per client address, all sources together (burst 2×); 0 turns it off.',
+    default: 2000,
+    parse: integer(0, 1_000_000),
+  },
+  publicBaseUrl: {
+    doc: 'Public URL senders use (https://hooks.example.com), to rebuild signed URLs (Twilio) behind a proxy.',
+    default: null,
+    parse: optional(text({ pattern: /^https?:\/\/[^/?#]+$/, hint: 'an http(s) origin without path' })),
+  },
+  defaultSourceAlias: {
+    doc: "Path of the quick-start source `hookline serve` creates (the seeds' POST /webhook); empty for none.",
+    default: '/webhook',
+    parse: optional(
+      text({ pattern: /^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/, hint: 'a path such as /webhook' }),
+    ),
+  },
 };
+
+/** The ingest options in the shape ingest/ingest-config.ts takes. */
+export function ingestOptionsOf(config: HooklineConfig) {
+  const bucket = (rate: number) => ({ ratePerSecond: rate, burst: rate * 2 });
+  return {
+    maxBodyBytesLimit: config.ingestMaxBodyBytes,
+    defaultMaxBodyBytes: config.ingestDefaultMaxBodyBytes,
+    bodyTimeoutMs: config.ingestBodyTimeoutMs,
+    perSourceRate: bucket(config.ingestSourceRatePerSecond),
+    perClientRate: bucket(config.ingestClientRatePerSecond),
+    publicBaseUrl: config.publicBaseUrl,
+  };
+}
 
 export type ConfigKey = keyof HooklineConfig;
 export type ConfigLayer = 'default' | 'file' | 'env' | 'flag';

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_RETRY_SCHEDULE, defaultConfig, envName, flagName, maskConfig } from './config.ts';
+import {
+  DEFAULT_RETRY_SCHEDULE,
+  defaultConfig,
+  envName,
+  flagName,
+  ingestOptionsOf,
+  maskConfig,
+} from './config.ts';
 import { loadConfig } from './load-config.ts';
 
 const files = (entries: Record<string, string>) => (path: string) => entries[path] ?? null;
@@ -107,4 +114,25 @@ test('names and masking', () => {
   const masked = maskConfig({ ...defaultConfig(), adminApiKey: 'hk_secretsecretsecretsecret' });
   assert.equal(masked.adminApiKey, '********');
   assert.equal(maskConfig(defaultConfig()).adminApiKey, null);
+});
+
+test('ingest options: validated, and handed to the ingest path in its own shape', () => {
+  const result = loadConfig({
+    argv: ['--default-source-alias=', '--public-base-url', 'https://hooks.example.com'],
+    env: { HOOKLINE_INGEST_SOURCE_RATE_PER_SECOND: '0' },
+    cwd: '/srv',
+    readTextFile: files({}),
+  });
+  assert.ok(result.ok, JSON.stringify(result));
+  assert.equal(result.config.defaultSourceAlias, null);
+  assert.deepEqual(ingestOptionsOf(result.config).perSourceRate, { ratePerSecond: 0, burst: 0 });
+  assert.equal(ingestOptionsOf(result.config).publicBaseUrl, 'https://hooks.example.com');
+  const bad = loadConfig({
+    argv: ['--public-base-url', 'https://x.example.com/path', '--ingest-default-max-body-bytes', '999999999'],
+    env: {},
+    cwd: '/srv',
+    readTextFile: files({}),
+  });
+  assert.equal(bad.ok, false);
+  assert.match(bad.ok ? '' : bad.errors.join('\n'), /--public-base-url: expected an http\(s\) origin/);
 });

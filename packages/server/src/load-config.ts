@@ -93,6 +93,9 @@ function crossCheck(config: HooklineConfig): string[] {
   if (config.connectTimeoutMs > config.attemptTimeoutMs) {
     errors.push('connectTimeoutMs must not exceed attemptTimeoutMs');
   }
+  if (config.ingestDefaultMaxBodyBytes > config.ingestMaxBodyBytes) {
+    errors.push('ingestDefaultMaxBodyBytes must not exceed ingestMaxBodyBytes');
+  }
   return errors;
 }
 

@@ -3,7 +3,7 @@ import pino, { type Logger } from 'pino';
 import type { MessageRouter, ResendHandle } from './api/api-deps.ts';
 import { buildApp } from './app.ts';
 import { ensureAdminKey } from './auth/ensure-admin-key.ts';
-import type { HooklineConfig } from './config.ts';
+import { type HooklineConfig, ingestOptionsOf } from './config.ts';
 import { parseIp } from './delivery/ip-address.ts';
 import { DEFAULT_RETRY_POLICY, maxAttempts } from './delivery/retry-policy.ts';
 import { createRouter } from './delivery/router.ts';
@@ -136,7 +136,7 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
         ssrfPolicy,
         logger,
         dispatcher: worker,
-        ingest: {},
+        ingest: { config: ingestOptionsOf(config) },
       });
       const address = await app.listen({ port: config.port, host: config.host });
       url = address;
