@@ -88,7 +88,15 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
   if (config.dev)
     logger.warn('DEV MODE: deliveries may reach loopback addresses; never run this in production');
 
-  const store = await openStore(config.database, { clock, newId: createIdGenerator(clock) });
+  const store = await openStore(
+    config.database,
+    { clock, newId: createIdGenerator(clock) },
+    {
+      sqliteSynchronous: config.sqliteSynchronous,
+      // A message body is at most one inbound request or one published payload.
+      maxBodyBytes: Math.max(config.ingestMaxBodyBytes, config.publishMaxBodyBytes),
+    },
+  );
   let worker: WorkerHandle | null = null;
   let app: FastifyInstance | null = null;
   let closing: Promise<void> | null = null;
