@@ -37,6 +37,7 @@ test('create returns the secret once; get and list never show it', async () => {
   assert.equal(body.secretCount, 1);
   const stored = await t.store.getEndpoint(body.id);
   assert.equal(stored?.secrets[0]?.secret, body.secret);
+  assert.deepEqual(body.payloadFilter, { 'data.amount': { $gte: 100 } });
 
   const got = await t.app.inject({
     method: 'GET',
@@ -74,6 +75,17 @@ test('v1a endpoints get an ed25519 key pair; a given secret must fit the scheme'
   });
   assert.equal(legacy.statusCode, 201);
   assert.equal(bodyOf(legacy).secret, 'my-shared-secret-123');
+  const id = bodyOf<{ id: string }>(legacy).id;
+  const got = bodyOf(
+    await t.app.inject({ method: 'GET', url: `/v1/endpoints/${id}`, headers: t.auth(t.adminKey) }),
+  );
+  assert.deepEqual(got.signing, {
+    scheme: 'hmac',
+    header: 'X-Signature',
+    algorithm: 'sha256',
+    encoding: 'hex',
+    timestampHeader: 'X-Timestamp',
+  });
 });
 
 test('bad endpoints are refused with a precise code', async () => {
