@@ -24,7 +24,7 @@ export function migrationFiles(): { name: string; sql: string }[] {
  * process migrating at the same moment waits, then finds nothing left to do. Idempotent.
  */
 export async function migrate(db: Db, now: number): Promise<{ applied: string[] }> {
-  return db.transaction(async (tx) => {
+  return db.unboundedTransaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, MIGRATE_LOCK]);
     await tx.query(
       'CREATE TABLE IF NOT EXISTS hookline_migrations (name text PRIMARY KEY, applied_at bigint NOT NULL)',

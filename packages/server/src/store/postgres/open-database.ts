@@ -13,6 +13,11 @@ export interface Db extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** A new connection outside the pool (LISTEN, advisory session locks), with the same settings. */
   newClient(applicationName: string): pg.Client;
+  /**
+   * One transaction on a dedicated connection with no statement or query timeout: for migrations, whose
+   * index builds on a large table may take minutes and must not be cut off halfway (they would roll back).
+   */
+  unboundedTransaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   readonly guard: AvailabilityGuard;
   close(): Promise<void>;
 }
@@ -68,7 +73,7 @@ export function openDatabase(options: DbOptions): Db {
     }
   }
 
-  function wrap(client: pg.Pool | pg.PoolClient): Queryable {
+  function wrap(client: pg.Pool | pg.PoolClient | pg.Client): Queryable {
     return {
       async query<R>(text: string, values: readonly unknown[] = [], name?: string) {
         const config = name ? { name, text, values: [...values] } : { text, values: [...values] };
@@ -100,6 +105,22 @@ export function openDatabase(options: DbOptions): Db {
           throw error;
         } finally {
           client.release(broken);
+        }
+      }),
+    unboundedTransaction: (fn) =>
+      run(async () => {
+        const { statement_timeout: _s, query_timeout: _q, ...rest } = clientConfig;
+        const client = new pg.Client({ ...rest, application_name: 'hookline-migrate' });
+        client.on('error', () => {});
+        await client.connect();
+        try {
+          await client.query('BEGIN');
+          const value = await fn(wrap(client));
+          await client.query('COMMIT');
+          return value;
+        } finally {
+          // Ending the session rolls back anything left open.
+          await client.end().catch(() => {});
         }
       }),
     newClient(applicationName) {
