@@ -16,6 +16,8 @@ export interface DatabaseOptions {
   fsync?: 'threadpool' | 'sqlite';
   /** Checkpoint the WAL from a worker thread (default true; see checkpointer.ts). */
   backgroundCheckpoints?: boolean;
+  /** With background checkpoints: WAL pages at which the writer checkpoints inline anyway (backstop). */
+  walAutocheckpointPages?: number;
   /** How long a statement waits for another connection's write lock before failing `locked`. */
   busyTimeoutMs?: number;
   /** Caps the file size in pages (tests use it to simulate a full disk). */
