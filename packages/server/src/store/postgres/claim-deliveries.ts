@@ -9,6 +9,9 @@ import { DELIVERY_COLUMNS, type DeliveryRow, toDelivery } from './rows.ts';
 // counted its attempt when it was claimed: with attempts left it is simply claimed again (and counted
 // again), with none left it becomes exhausted, so a message that kills its worker cannot loop forever.
 // Deliveries of disabled endpoints stay put (recoverable once the endpoint is enabled).
+// `spent` is computed from the locked row version (d.*), never from a second read of the table, so it
+// always describes the row being updated.
+const SPENT = "(d.status = 'in_flight' AND d.attempt_count >= d.max_attempts)";
 const CLAIM = `
 WITH due AS (
   SELECT d.id, d.due_at FROM deliveries d
@@ -20,23 +23,22 @@ WITH due AS (
   FOR UPDATE OF d SKIP LOCKED
 ), claimed AS (
   UPDATE deliveries d SET
-    status = CASE WHEN spent THEN 'exhausted' ELSE 'in_flight' END,
-    attempt_count = CASE WHEN spent THEN d.attempt_count ELSE d.attempt_count + 1 END,
-    lease_token = CASE WHEN spent THEN d.lease_token ELSE d.lease_token + 1 END,
-    lease_expires_at = CASE WHEN spent THEN NULL ELSE $1 + $5 END,
-    due_at = CASE WHEN spent THEN NULL ELSE $1 + $5 END,
-    next_attempt_at = CASE WHEN spent THEN NULL WHEN d.status = 'in_flight' THEN d.lease_expires_at
+    status = CASE WHEN ${SPENT} THEN 'exhausted' ELSE 'in_flight' END,
+    attempt_count = CASE WHEN ${SPENT} THEN d.attempt_count ELSE d.attempt_count + 1 END,
+    lease_token = CASE WHEN ${SPENT} THEN d.lease_token ELSE d.lease_token + 1 END,
+    lease_expires_at = CASE WHEN ${SPENT} THEN NULL ELSE $1 + $5 END,
+    due_at = CASE WHEN ${SPENT} THEN NULL ELSE $1 + $5 END,
+    next_attempt_at = CASE WHEN ${SPENT} THEN NULL WHEN d.status = 'in_flight' THEN d.lease_expires_at
       ELSE d.next_attempt_at END,
-    completed_at = CASE WHEN spent THEN $1 ELSE NULL END,
+    completed_at = CASE WHEN ${SPENT} THEN $1 ELSE NULL END,
     last_error = CASE WHEN d.status = 'in_flight' THEN 'lease expired' ELSE d.last_error END,
-    worker_id = CASE WHEN spent THEN NULL ELSE $3 END,
+    worker_id = CASE WHEN ${SPENT} THEN NULL ELSE $3 END,
     updated_at = $1
-  FROM (SELECT due.id, due.due_at, (x.status = 'in_flight' AND x.attempt_count >= x.max_attempts) AS spent
-        FROM due JOIN deliveries x ON x.id = due.id) s
-  WHERE d.id = s.id
+  FROM due
+  WHERE d.id = due.id
   RETURNING ${DELIVERY_COLUMNS.split(', ')
     .map((c) => `d.${c}`)
-    .join(', ')}, s.due_at AS claim_order
+    .join(', ')}, due.due_at AS claim_order
 )
 SELECT * FROM claimed WHERE status = 'in_flight' ORDER BY claim_order, id`;
 
