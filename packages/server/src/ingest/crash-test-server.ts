@@ -1,6 +1,6 @@
 /**
  * A Hookline ingest server as a separate process, for the kill -9 test (ingest-crash.test.ts):
- * `node crash-test-server.ts <sqlite path> <token> <secret>` opens (and migrates) the store, makes sure
+ * `node crash-test-server.ts <store url> <token> <secret>` opens (and migrates) the store, makes sure
  * a Standard Webhooks source with that token and one endpoint exist, listens on a random loopback port
  * and prints it. Not used by production code.
  */
@@ -10,16 +10,16 @@ import { maxAttempts } from '../delivery/retry-policy.ts';
 import { createRouter } from '../delivery/router.ts';
 import { createSsrfPolicy } from '../delivery/ssrf-guard.ts';
 import { createIdGenerator } from '../ids.ts';
-import { createSqliteStore } from '../store/sqlite/create-sqlite-store.ts';
+import { openStore } from '../store/open-store.ts';
 import { ingestRoutes } from './ingest-routes.ts';
 import { DEFAULT_RESPONSE } from './source-input.ts';
 
-const [path, token, secret] = process.argv.slice(2);
-if (path === undefined || token === undefined || secret === undefined) {
-  throw new TypeError('usage: crash-test-server.ts <sqlite path> <token> <secret>');
+const [url, token, secret] = process.argv.slice(2);
+if (url === undefined || token === undefined || secret === undefined) {
+  throw new TypeError('usage: crash-test-server.ts <store url> <token> <secret>');
 }
 const clock = Date.now;
-const store = createSqliteStore({ path, deps: { clock, newId: createIdGenerator(clock) } });
+const store = await openStore(url, { clock, newId: createIdGenerator(clock) });
 await store.migrate();
 if ((await store.getSourceByToken(token)) === null) {
   await store.createSource({

@@ -3,15 +3,17 @@
 // each event ends up stored exactly once. The invariants hold wherever the kill lands.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
+import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { Pool } from 'undici';
 import { createIdGenerator } from '../ids.ts';
-import { createSqliteStore } from '../store/sqlite/create-sqlite-store.ts';
+import { openStore } from '../store/open-store.ts';
 import { generateSourceToken } from './source-token.ts';
 
 const EVENTS = 5000;
@@ -20,8 +22,8 @@ const KILL_AFTER_ACKS = 1500;
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const SERVER = join(import.meta.dirname, 'crash-test-server.ts');
 
-async function startServer(path: string, token: string): Promise<{ child: ChildProcess; pool: Pool }> {
-  const child = spawn(process.execPath, [SERVER, path, token, SECRET], {
+async function startServer(url: string, token: string): Promise<{ child: ChildProcess; pool: Pool }> {
+  const child = spawn(process.execPath, [SERVER, url, token, SECRET], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const [line] = (await once(child.stdout as NonNullable<typeof child.stdout>, 'data')) as [Buffer];
@@ -29,11 +31,54 @@ async function startServer(path: string, token: string): Promise<{ child: ChildP
   return { child, pool };
 }
 
-test('kill -9 mid-stream: every 2xx is stored and forwarded, retries are absorbed by dedup', {
-  timeout: 60_000,
-}, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hookline-crash-'));
-  const path = join(dir, 'hookline.db');
+/** Where the child server keeps its data: a store URL it can reopen after the kill. */
+interface StoreTarget {
+  name: string;
+  skip: string | null;
+  create(): Promise<{ url: string; cleanup: () => Promise<void> }>;
+}
+
+const pgUrl = process.env.HOOKLINE_TEST_PG_URL;
+const targets: StoreTarget[] = [
+  {
+    name: 'sqlite',
+    skip: null,
+    async create() {
+      const dir = mkdtempSync(join(tmpdir(), 'hookline-crash-'));
+      return {
+        url: `sqlite://${join(dir, 'hookline.db')}`,
+        cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+      };
+    },
+  },
+  {
+    name: 'postgres',
+    // As in conformance/engines.ts: CI=true never skips PostgreSQL (create() then fails without a URL).
+    skip: pgUrl || process.env.CI === 'true' ? null : 'HOOKLINE_TEST_PG_URL is not set',
+    async create() {
+      if (!pgUrl) throw new TypeError('CI=true requires HOOKLINE_TEST_PG_URL');
+      const database = `hookline_crash_${randomBytes(6).toString('hex')}`;
+      const admin = new pg.Client({ connectionString: pgUrl });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${database}`);
+      await admin.end();
+      const url = new URL(pgUrl);
+      url.pathname = `/${database}`;
+      return {
+        url: url.toString(),
+        async cleanup() {
+          const dropper = new pg.Client({ connectionString: pgUrl });
+          await dropper.connect();
+          await dropper.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+          await dropper.end();
+        },
+      };
+    },
+  },
+];
+
+async function crashRun(engine: StoreTarget): Promise<void> {
+  const { url, cleanup } = await engine.create();
   const token = generateSourceToken();
   const signer = new Webhook(SECRET);
   const acked = new Set<string>();
@@ -78,7 +123,7 @@ test('kill -9 mid-stream: every 2xx is stored and forwarded, retries are absorbe
 
   try {
     const ids = Array.from({ length: EVENTS }, (_, i) => `msg_${i}`);
-    const first = await startServer(path, token);
+    const first = await startServer(url, token);
     const unacked = await sendAll(first.pool, ids, () => {
       if (!killed && acked.size >= KILL_AFTER_ACKS) {
         killed = true;
@@ -93,7 +138,7 @@ test('kill -9 mid-stream: every 2xx is stored and forwarded, retries are absorbe
 
     // The sender retries everything it has no 2xx for, plus a sample of acked ones (a sender that
     // timed out after the server answered).
-    const second = await startServer(path, token);
+    const second = await startServer(url, token);
     const retry = [...unacked, ...[...ackedBeforeRestart].slice(0, 200)];
     const stillFailing = await sendAll(second.pool, retry, () => {});
     assert.deepEqual(stillFailing, []);
@@ -102,7 +147,7 @@ test('kill -9 mid-stream: every 2xx is stored and forwarded, retries are absorbe
     await once(second.child, 'exit');
 
     const clock = Date.now;
-    const store = createSqliteStore({ path, deps: { clock, newId: createIdGenerator(clock) } });
+    const store = await openStore(url, { clock, newId: createIdGenerator(clock) });
     try {
       const source = await store.getSourceByToken(token);
       assert.ok(source);
@@ -132,6 +177,16 @@ test('kill -9 mid-stream: every 2xx is stored and forwarded, retries are absorbe
       await store.close();
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    await cleanup();
   }
-});
+}
+
+for (const engine of targets) {
+  describe(engine.name, engine.skip === null ? {} : { skip: engine.skip }, () => {
+    test(
+      'kill -9 mid-stream: every 2xx is stored and forwarded, retries are absorbed by dedup',
+      { timeout: 60_000 },
+      () => crashRun(engine),
+    );
+  });
+}
