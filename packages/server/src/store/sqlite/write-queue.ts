@@ -128,6 +128,27 @@ export function createWriteQueue(db: DatabaseSync, options: WriteQueueOptions): 
     });
   }
 
+  /** Rolls the current job back to its savepoint; false when even that fails. */
+  function undoJob(): boolean {
+    try {
+      const { rollbackTo, release } = stmts();
+      rollbackTo.run();
+      release.run();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  function rollbackQuietly(): void {
+    if (!db.isTransaction) return;
+    try {
+      db.exec('ROLLBACK');
+    } catch {
+      // The rollback failing too leaves nothing more to undo; the callers already get the first error.
+    }
+  }
+
   function commitGroup(batch: Pending[]): void {
     try {
       db.exec('BEGIN IMMEDIATE');
@@ -135,7 +156,7 @@ export function createWriteQueue(db: DatabaseSync, options: WriteQueueOptions): 
       failAll(batch, toStoreError(error));
       return;
     }
-    const { savepoint, release, rollbackTo } = stmts();
+    const { savepoint, release } = stmts();
     const done: { job: Pending; value: unknown }[] = [];
     let work = false;
     const signalWork = () => {
@@ -143,33 +164,28 @@ export function createWriteQueue(db: DatabaseSync, options: WriteQueueOptions): 
     };
     for (let i = 0; i < batch.length; i++) {
       const job = batch[i] as Pending;
-      savepoint.run();
       try {
+        savepoint.run();
         const value = job.run(signalWork);
         release.run();
         done.push({ job, value });
       } catch (error) {
         const mapped = toStoreError(error);
-        if (!db.isTransaction) {
-          // SQLite rolled the whole transaction back (e.g. SQLITE_FULL): nothing of this group survived.
-          failAll([...done.map((d) => d.job), ...batch.slice(i)], mapped);
-          return;
+        if (db.isTransaction && undoJob()) {
+          job.reject(mapped);
+          continue;
         }
-        rollbackTo.run();
-        release.run();
-        job.reject(mapped);
+        // SQLite abandoned the transaction (e.g. SQLITE_FULL) or the job could not be undone alone:
+        // nothing of this group is committed, so every caller in it gets the error.
+        rollbackQuietly();
+        failAll([...done.map((d) => d.job), ...batch.slice(i)], mapped);
+        return;
       }
     }
     try {
       db.exec('COMMIT');
     } catch (error) {
-      if (db.isTransaction) {
-        try {
-          db.exec('ROLLBACK');
-        } catch {
-          // The rollback failing too leaves nothing more to undo; the callers get the commit's error.
-        }
-      }
+      rollbackQuietly();
       failAll(
         done.map((d) => d.job),
         toStoreError(error),
