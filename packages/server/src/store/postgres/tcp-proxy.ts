@@ -11,11 +11,17 @@ export interface TcpProxy {
   readonly attempts: number;
   cut(): void;
   restore(): void;
+  /**
+   * Stops forwarding on the open connections without closing them (a half-open link: no error, no end
+   * event, just silence); new connections still pass.
+   */
+  freeze(): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const open = new Set<net.Socket>();
+  const pairs: [net.Socket, net.Socket][] = [];
   let cut = false;
   let attempts = 0;
   const server = net.createServer((client) => {
@@ -37,6 +43,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     upstream.on('error', drop).on('close', drop);
     client.pipe(upstream);
     upstream.pipe(client);
+    pairs.push([client, upstream]);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address() as net.AddressInfo;
@@ -52,6 +59,14 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     },
     restore() {
       cut = false;
+    },
+    freeze() {
+      for (const [client, upstream] of pairs.splice(0)) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+      }
     },
     close() {
       for (const socket of open) socket.destroy();

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { NewMessage, Store } from '../store.ts';
 import { createPostgresStore, type PostgresStoreInternals } from './create-postgres-store.ts';
-import { adminQuery, openTestStore, pgSkip, testDeps } from './test-database.ts';
+import { startTcpProxy } from './tcp-proxy.ts';
+import { adminQuery, createTestDatabase, openTestStore, pgSkip, testDeps } from './test-database.ts';
 
 const message = (): NewMessage => ({
   eventType: 'invoice.paid',
@@ -122,5 +123,44 @@ test('release and recover in one process wake the others', { skip: pgSkip }, asy
   } finally {
     await other.close();
     await t.close();
+  }
+});
+
+test('a silent (half-open) LISTEN link is found by the periodic check and replaced', {
+  skip: pgSkip,
+}, async () => {
+  const database = await createTestDatabase();
+  const target = new URL(database.url);
+  const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+  const viaProxy = new URL(database.url);
+  viaProxy.host = `127.0.0.1:${proxy.port}`;
+  // The check query times out after statementTimeoutMs + 2 s on the client side.
+  const worker = createPostgresStore({
+    connectionString: viaProxy.toString(),
+    deps: testDeps(),
+    poolSize: 2,
+    statementTimeoutMs: 100,
+    listenCheckIntervalMs: 100,
+  }) as Store & PostgresStoreInternals;
+  const publisher = createPostgresStore({ connectionString: database.url, deps: testDeps(), poolSize: 2 });
+  try {
+    await publisher.migrate();
+    const stop = worker.onWork(() => {});
+    await worker.listening();
+    const firstPid = worker.listenerPid();
+    proxy.freeze();
+    await until(() => {
+      const pid = worker.listenerPid();
+      return pid !== null && pid !== firstPid ? pid : null;
+    }, 'a replacement LISTEN session');
+    const woken = nextWake(worker);
+    await publisher.insertMessage(message());
+    await woken;
+    stop();
+  } finally {
+    await worker.close();
+    await publisher.close();
+    await proxy.close();
+    await database.drop();
   }
 });
