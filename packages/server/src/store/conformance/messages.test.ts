@@ -69,6 +69,22 @@ forEachEngine((engine) => {
     assert.equal(deliveries.data.filter((d) => ids.has(d.messageId)).length, 3);
   });
 
+  test('publishes racing through three stores on one database (three processes) store one message', async () => {
+    const stores = [t.store, await t.openPeer(), await t.openPeer()];
+    const outcomes = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        (stores[i % 3] ?? t.store).insertMessage(
+          newMessage({ tenant: 'initech', idempotencyKey: 'race', endpoints: ['a', 'b'] }),
+        ),
+      ),
+    );
+    assert.equal(outcomes.filter((o) => !o.duplicate).length, 1);
+    assert.equal(new Set(outcomes.map((o) => o.message.id)).size, 1);
+    const id = outcomes[0]?.message.id ?? '';
+    assert.equal((await t.store.listDeliveries({ messageId: id })).data.length, 2);
+    assert.equal((await t.store.listMessages({ tenant: 'initech' })).data.length, 1);
+  });
+
   test('a provider id already stored for a source is a duplicate; the same id on another source is not', async () => {
     const { store } = t;
     const first = await store.insertMessage(newMessage({ sourceId: 'src_gh', dedupKey: 'delivery-1' }));
