@@ -4,19 +4,25 @@
 // the same run by the same load generator (undici Pool, 64 keep-alive connections). Servers run in
 // child processes (this file re-run with a role argument) so the generator never shares their event
 // loop. Rounds alternate between servers and medians are compared. Then p99 latency at half the
-// measured Hookline rate (open loop). Progress on stderr, one JSON object as the last line of stdout.
+// measured Hookline rate (open loop). Side by side, the seeds' Flask receiver (X-Signature HMAC check,
+// stores nothing) under gunicorn with 4 sync workers, when Debian's `gunicorn` and `python3-flask` are
+// installed. Progress on stderr, one JSON object as the last line of stdout.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { connect, createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 
 const CONNECTIONS = 64;
 const ROUNDS = 3;
-const REQUESTS_PER_ROUND = 12_000;
+const REQUESTS_PER_ROUND = 10_000;
+const FLASK_ROUNDS = 2;
+const FLASK_REQUESTS_PER_ROUND = 4_000;
+const GUNICORN = '/usr/bin/gunicorn';
 const LATENCY_SECONDS = 3;
 const BUDGET_MS = 50_000;
 const SECRET = 'bench-hmac-secret';
@@ -133,6 +139,64 @@ async function serveHookline(engine: 'sqlite' | 'postgres'): Promise<void> {
   });
 }
 
+// The seeds' verified receiver (seed 004), minus its print(): Flask with an X-Signature HMAC check.
+const FLASK_APP = `
+import hmac, hashlib
+from flask import Flask, request, jsonify
+app = Flask(__name__)
+SECRET_TOKEN = ${JSON.stringify(SECRET)}
+def verify_signature(payload, signature):
+    expected_signature = hmac.new(SECRET_TOKEN.encode(), payload, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected_signature, signature or "")
+@app.route("/webhook", methods=["POST"])
+def webhook():
+    if not verify_signature(request.data, request.headers.get("X-Signature")):
+        return jsonify({"error": "Invalid signature"}), 403
+    data = request.json
+    return jsonify({"message": "Webhook received"}), 200
+`;
+
+async function freePort(): Promise<number> {
+  const server = createTcpServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+async function startFlask(): Promise<Target | null> {
+  if (!existsSync(GUNICORN)) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'hookline-flask-'));
+  writeFileSync(join(dir, 'app.py'), FLASK_APP);
+  const port = await freePort();
+  const child = spawn(
+    GUNICORN,
+    ['-w', '4', '-b', `127.0.0.1:${port}`, '--chdir', dir, '--log-level', 'warning', 'app:app'],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  child.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  // Ready when it accepts a connection; bounded so a broken install cannot hang the bench.
+  for (let tries = 0; tries < 100; tries++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (ok) {
+      const pool = new Pool(`http://127.0.0.1:${port}`, { connections: CONNECTIONS, pipelining: 1 });
+      return { name: 'flask-gunicorn', child, pool, path: '/webhook' };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGKILL');
+  return null;
+}
+
 // ---- load generator ---------------------------------------------------------------------------------
 interface Target {
   name: string;
@@ -245,12 +309,30 @@ async function compare(engine: 'sqlite' | 'postgres', budgetMs: number) {
   await stop(bare);
   await stop(hookline);
   const bareMedian = median(bareRates);
+  let flask: unknown = 'skipped: Debian gunicorn/python3-flask not installed';
+  if (engine === 'sqlite') {
+    const target = await startFlask();
+    if (target !== null) {
+      await throughput(target, 1000);
+      const rates: number[] = [];
+      for (let round = 0; round < FLASK_ROUNDS; round++)
+        rates.push(await throughput(target, FLASK_REQUESTS_PER_ROUND));
+      process.stderr.write(`flask under gunicorn -w 4: ${rates.join(', ')}/s\n`);
+      await stop(target);
+      flask = {
+        requestsPerSecond: median(rates),
+        ratioToBare: Math.round((median(rates) / bareMedian) * 100) / 100,
+        rounds: rates,
+      };
+    }
+  }
   return {
     bareNodeHttpRequestsPerSecond: bareMedian,
     hooklineVerifiedIngestRequestsPerSecond: peak,
     ratioHooklineToBare: Math.round((peak / bareMedian) * 100) / 100,
     latencyAtHalfPeak: { requestsPerSecond: halfRate, p50Ms: atHalf.p50, p99Ms: atHalf.p99 },
     rounds: { bare: bareRates, hookline: hooklineRates },
+    ...(engine === 'sqlite' ? { seedsFlaskGunicorn4Workers: flask } : {}),
   };
 }
 
