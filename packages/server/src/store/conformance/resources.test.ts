@@ -171,11 +171,16 @@ forEachEngine((engine) => {
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
+    let started = () => {};
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
     const first = store.withExclusiveJob('prune', async () => {
+      started();
       await gate;
       return 7;
     });
-    await new Promise((resolve) => setImmediate(resolve));
+    await running;
     assert.deepEqual(await store.withExclusiveJob('prune', async () => 8), { ran: false });
     assert.deepEqual(await store.withExclusiveJob('other', async () => 9), { ran: true, value: 9 });
     release();
