@@ -60,7 +60,6 @@ TABLE deliveries (
   completed_at bigint
 );
 CONSTRAINT deliveries_message_id_endpoint_id_key UNIQUE (message_id, endpoint_id);
-CONSTRAINT deliveries_message_id_fkey FOREIGN KEY (message_id) REFERENCES messages(id) ON DELETE CASCADE;
 CONSTRAINT deliveries_pkey PRIMARY KEY (id);
 CONSTRAINT deliveries_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'in_flight'::text, 'succeeded'::text, 'failed'::text, 'exhausted'::text, 'cancelled'::text])));
 

@@ -29,9 +29,13 @@ CREATE INDEX messages_channels ON messages USING gin (channels);
 -- Retention walks only the messages that still hold a payload.
 CREATE INDEX messages_payload_expiry ON messages (created_at) WHERE body IS NOT NULL;
 
+-- No foreign key to messages: a delivery is only ever created in the statement that inserts its message, or
+-- from a SELECT on messages (ensureDelivery), and messages are never deleted (retention clears bodies).
+-- The key's per-row check and FOR KEY SHARE lock on the message cost ~15-20 % of grouped insert
+-- throughput here (~13,000 → ~15,000 messages/s, three deliveries each).
 CREATE TABLE deliveries (
   id text PRIMARY KEY,
-  message_id text NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+  message_id text NOT NULL,
   endpoint_id text NOT NULL,
   tenant text,
   status text NOT NULL CHECK (status IN ('pending', 'in_flight', 'succeeded', 'failed', 'exhausted', 'cancelled')),
