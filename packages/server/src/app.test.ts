@@ -19,6 +19,18 @@ test('GET /healthz needs no key; unknown routes and methods are catalog 404s', a
   }
 });
 
+test("a malformed URL gets the catalog error shape, not Fastify's", async (t) => {
+  const app = await createTestApp();
+  t.after(() => app.close());
+  const response = await app.app.inject({
+    method: 'GET',
+    url: '/v1/messages/%ZZ',
+    headers: app.auth(app.adminKey),
+  });
+  assert.equal(response.statusCode, 400);
+  assert.equal(errorCode(response), 'validation_failed');
+});
+
 test('a store that cannot take writes answers 503 with Retry-After, never a 2xx', async (t) => {
   const app = await createTestApp();
   t.after(() => app.close());

@@ -6,7 +6,7 @@ import { installAuthentication } from './api/authenticate-hook.ts';
 import { deliveryRoutes } from './api/deliveries.ts';
 import { endpointActionRoutes } from './api/endpoint-actions.ts';
 import { endpointRoutes } from './api/endpoints.ts';
-import { installErrorHandling } from './api/error-handler.ts';
+import { handleFrameworkError, installErrorHandling } from './api/error-handler.ts';
 import { createEventTypeSchemas } from './api/event-type-schemas.ts';
 import { eventTypeRoutes } from './api/event-types.ts';
 import { installJsonBodyParser } from './api/json-body-parser.ts';
@@ -43,6 +43,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       customOptions: { removeAdditional: false, useDefaults: true, coerceTypes: 'array', allErrors: false },
     },
     return503OnClosing: true,
+    frameworkErrors: handleFrameworkError,
   });
 
   await app.register(swagger, {

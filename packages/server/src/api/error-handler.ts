@@ -43,6 +43,19 @@ export function installErrorHandling(app: FastifyInstance): void {
   );
 }
 
+/**
+ * For Fastify's `frameworkErrors` option: errors raised before routing (a malformed URL such as
+ * `/v1/messages/%ZZ`) skip the error handler, so they get the catalog shape here.
+ */
+export function handleFrameworkError(
+  error: FastifyError,
+  _request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const status = error.statusCode ?? 400;
+  void sendApiError(reply, new ApiError(BY_STATUS[status] ?? 'validation_failed', error.message));
+}
+
 export function sendApiError(reply: FastifyReply, error: ApiError): FastifyReply {
   if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
   return reply.code(error.status).type('application/json').send(error.toBody());
