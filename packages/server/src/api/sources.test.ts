@@ -137,6 +137,11 @@ test('validation: every bad field is validation_failed or invalid_secret, naming
       ],
       [{ name: 'x', verification: { scheme: 'none' }, alias: '/a/b' }, 'validation_failed', 'alias'],
       [
+        { name: 'x', verification: { scheme: 'none' }, response: { status: 204, body: 'x' } },
+        'validation_failed',
+        'response.body',
+      ],
+      [
         { name: 'x', verification: { scheme: 'none' }, eventTypeRule: { kind: 'none' } },
         'validation_failed',
         'eventTypeRule.kind',

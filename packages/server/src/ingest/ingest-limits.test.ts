@@ -1,6 +1,7 @@
 // Body limits and timeouts over real sockets: 413 as soon as the source's limit is passed (whatever
 // Content-Length says), 408 for a body that stops arriving; nothing stored in either case.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import { engines } from '../store/conformance/engines.ts';
@@ -94,4 +95,14 @@ test('a body exactly at the limit is accepted', async () => {
   assert.equal(await request.status, 202);
   request.socket.destroy();
   assert.equal(await storedCount(), 1);
+});
+
+test('a refused request with a body is answered at once and its connection closed, not drained', {
+  timeout: 10_000,
+}, async () => {
+  const request = open(
+    'POST /in/AAAAAAAAAAAAAAAAAAAAAA HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{',
+  );
+  assert.equal(await request.status, 404);
+  await once(request.socket, 'close');
 });

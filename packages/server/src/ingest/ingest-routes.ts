@@ -2,11 +2,12 @@ import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } f
 import { maxAttempts as defaultMaxAttempts } from '../delivery/retry-policy.ts';
 import type { Router } from '../delivery/router.ts';
 import type { Store } from '../store/store.ts';
+import { isStoreError } from '../store/store-error.ts';
 import type { Endpoint, Source } from '../store/types.ts';
 import { ALIAS_PATTERN } from './alias-pattern.ts';
 import { type IngestConfig, ingestConfig } from './ingest-config.ts';
 import { IngestError, isIngestError } from './ingest-errors.ts';
-import { ingestRequest } from './ingest-request.ts';
+import { ingestRequest, STORE_RETRY_AFTER_SECONDS } from './ingest-request.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 import { readBody } from './read-body.ts';
 import { createSourceResolver, type SourceResolver } from './source-resolver.ts';
@@ -24,7 +25,11 @@ export interface IngestRoutesOptions {
   aliasRoutes?: boolean;
 }
 
-function fastifyErrorToIngest(error: FastifyError): IngestError {
+function toIngestError(error: FastifyError): IngestError {
+  if (isIngestError(error)) return error;
+  // The source lookup failing is the store's trouble, not the sender's: ask for a retry.
+  if (isStoreError(error))
+    return new IngestError('unavailable', { retryAfterSeconds: STORE_RETRY_AFTER_SECONDS });
   switch (error.statusCode) {
     case 413:
       return new IngestError('payload_too_large', { closeConnection: true });
@@ -35,6 +40,11 @@ function fastifyErrorToIngest(error: FastifyError): IngestError {
     default:
       return new IngestError('internal_error');
   }
+}
+
+function hasBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 function mediaType(request: FastifyRequest): string {
@@ -85,7 +95,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const ingestError = isIngestError(error) ? error : fastifyErrorToIngest(error);
+    const ingestError = toIngestError(error);
     if (ingestError.code === 'internal_error') request.log.error({ err: error }, 'ingest failed');
     reply.code(ingestError.status).headers(ingestError.headers);
     if (ingestError.retryAfterSeconds !== undefined) {
@@ -95,17 +105,24 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
     return reply.send(ingestError.toBody());
   });
 
-  /** Source, rate limits and content type, all before a byte of the body is read. */
+  /**
+   * Source, rate limits and content type, all before a byte of the body is read. A refused request
+   * with a body gets its connection closed: otherwise Node would read and discard the whole body to
+   * keep the connection, which is exactly the work a flood of junk should not cost.
+   */
   async function admit(request: FastifyRequest, source: Source | null): Promise<void> {
-    if (source === null || source.disabled) throw new IngestError('source_not_found');
+    const close = { closeConnection: hasBody(request) };
+    if (source === null || source.disabled) throw new IngestError('source_not_found', close);
     const bySource = perSource.take(source.id);
-    if (!bySource.ok)
-      throw new IngestError('rate_limited', { retryAfterSeconds: bySource.retryAfterSeconds });
+    if (!bySource.ok) {
+      throw new IngestError('rate_limited', { ...close, retryAfterSeconds: bySource.retryAfterSeconds });
+    }
     const byClient = perClient.take(request.ip);
-    if (!byClient.ok)
-      throw new IngestError('rate_limited', { retryAfterSeconds: byClient.retryAfterSeconds });
+    if (!byClient.ok) {
+      throw new IngestError('rate_limited', { ...close, retryAfterSeconds: byClient.retryAfterSeconds });
+    }
     if (source.contentTypes !== null && !source.contentTypes.includes(mediaType(request))) {
-      throw new IngestError('unsupported_media_type');
+      throw new IngestError('unsupported_media_type', close);
     }
     sources.set(request, source);
   }

@@ -4,7 +4,6 @@
  * sources and endpoints. Not imported by production code.
  */
 import type { FastifyInstance } from 'fastify';
-import { sourcesRoutes } from '../api/sources.ts';
 import { buildApp } from '../app.ts';
 import { mintApiKey } from '../auth/api-key-token.ts';
 import { defaultConfig } from '../config.ts';
@@ -15,8 +14,6 @@ import type { EngineFactory, TestClock, TestStore } from '../store/conformance/e
 import type { Store } from '../store/store.ts';
 import type { Endpoint } from '../store/types.ts';
 import type { IngestConfig } from './ingest-config.ts';
-import { ingestRoutes } from './ingest-routes.ts';
-import { createSourceResolver } from './source-resolver.ts';
 
 /** Created sources as the create call returns them (secrets included, shown only there). */
 export interface CreatedSource {
@@ -47,6 +44,8 @@ export async function createIngestKit(
   const t = options.testStore ?? (await engine.open());
   const { store, clock } = t;
   const router = createRouter(store, { clock: clock.now, refreshIntervalMs: 0 });
+  // The app exactly as main.ts builds it (buildApp wires the sources API and ingest routes with one
+  // shared resolver); the source cache is off unless a test asks for it, since tests move the clock.
   const app = await buildApp({
     store,
     config: defaultConfig(),
@@ -54,18 +53,7 @@ export async function createIngestKit(
     router,
     maxAttempts: (endpoint) => maxAttempts(endpoint),
     ssrfPolicy: createSsrfPolicy({ allowLoopback: true }),
-  });
-  const resolver = createSourceResolver(store, {
-    clock: clock.now,
-    ttlMs: options.config?.sourceCacheMs ?? 0,
-  });
-  await app.register(sourcesRoutes, { store, clock: clock.now, resolver });
-  await app.register(ingestRoutes, {
-    store,
-    router,
-    clock: clock.now,
-    resolver,
-    config: { bodyTimeoutMs: 2000, ...options.config },
+    ingest: { config: { bodyTimeoutMs: 2000, sourceCacheMs: 0, ...options.config } },
   });
   const minted = mintApiKey();
   await store.createApiKey({

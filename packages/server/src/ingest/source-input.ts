@@ -112,6 +112,7 @@ function checkResponse(value: unknown): Source['response'] {
   }
   const body = value.body ?? (status === 204 ? '' : DEFAULT_RESPONSE.body);
   checkString(body, 'response.body', MAX_RESPONSE_BODY, 0);
+  if (status === 204 && body !== '') throw invalid('response.body', 'must be empty with status 204');
   const contentType = value.contentType ?? DEFAULT_RESPONSE.contentType;
   checkString(contentType, 'response.contentType', 128);
   // biome-ignore lint/suspicious/noControlCharactersInRegex: CR/LF would split the response header.
