@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 
 export interface Checkpointer {
@@ -19,13 +18,21 @@ export function startCheckpointer(path: string, intervalMs = 100): Checkpointer 
   worker.on('error', () => {
     // The backstop auto-checkpoint keeps the WAL bounded without the worker.
   });
+  let exited = false;
+  // A plain listener, not events.once: that would reject on the worker's 'error' event.
+  const exit = new Promise<void>((resolve) => {
+    worker.once('exit', () => {
+      exited = true;
+      resolve();
+    });
+  });
   return {
     async stop() {
+      if (exited) return;
       // Referenced again so the process stays up until the worker has closed its connection.
       worker.ref();
-      const stopped = once(worker, 'exit');
       worker.postMessage('stop');
-      await stopped;
+      await exit;
     },
   };
 }

@@ -40,7 +40,12 @@ export interface SqliteStoreOptions extends DatabaseOptions {
  * await store.migrate();
  */
 export function createSqliteStore(options: SqliteStoreOptions): Store {
-  const db = openDatabase(options);
+  let db: ReturnType<typeof openDatabase>;
+  try {
+    db = openDatabase(options);
+  } catch (error) {
+    throw toStoreError(error);
+  }
   const listeners = new Set<() => void>();
   const running = new Set<string>();
   let closed = false;

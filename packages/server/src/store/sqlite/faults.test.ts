@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -103,4 +103,13 @@ test('ping reports pending migrations; migrate creates the parent directory', as
   assert.deepEqual(await store.migrate(), { applied: ['001_init'] });
   assert.deepEqual(await store.ping(), { ok: true });
   await store.close();
+});
+
+test('a path that cannot be opened is a coded error at creation', () => {
+  const blocker = join(dir, 'not-a-directory');
+  writeFileSync(blocker, 'x');
+  assert.throws(
+    () => open('not-a-directory/sub/h.db'),
+    (error) => isStoreError(error, 'unavailable'),
+  );
 });
