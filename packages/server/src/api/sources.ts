@@ -6,6 +6,7 @@ import { type IngestConfig, ingestConfig } from '../ingest/ingest-config.ts';
 import { presentSource } from '../ingest/present-source.ts';
 import { newSourceFrom, parseGivenSecrets, parseSourceFields } from '../ingest/source-input.ts';
 import type { SourceResolver } from '../ingest/source-resolver.ts';
+import { sourceRouteSchemas } from '../ingest/source-schemas.ts';
 import {
   DEFAULT_SECRET_GRACE_MS,
   initialSecrets,
@@ -70,14 +71,14 @@ export const sourcesRoutes: FastifyPluginAsync<SourcesRoutesOptions> = async (ap
     requireScope(key, scope);
     return key;
   }
-  const READ = { config: { scope: 'read' as const } };
-  const ADMIN = { config: { scope: 'admin' as const } };
+  const read = (schema: object) => ({ config: { scope: 'read' as const }, schema });
+  const admin = (schema: object) => ({ config: { scope: 'admin' as const }, schema });
 
   async function load(key: ApiKey, id: string): Promise<Source> {
     return visibleOr404(key, await store.getSource(id), 'source');
   }
 
-  app.post('/v1/sources', ADMIN, async (request, reply) => {
+  app.post('/v1/sources', admin(sourceRouteSchemas.create), async (request, reply) => {
     const key = await authorize(request, 'admin');
     const fields = parseSourceFields(request.body, config);
     fields.tenant = writeTenant(key, fields.tenant);
@@ -93,7 +94,7 @@ export const sourcesRoutes: FastifyPluginAsync<SourcesRoutesOptions> = async (ap
     return reply.code(201).send({ ...presentSource(source, now), secrets: secrets.map((s) => s.secret) });
   });
 
-  app.get('/v1/sources', READ, async (request) => {
+  app.get('/v1/sources', read(sourceRouteSchemas.list), async (request) => {
     const key = await authorize(request, 'read');
     const query = pageQuery(request.query);
     const tenant = readTenant(key, query.tenant);
@@ -106,12 +107,12 @@ export const sourcesRoutes: FastifyPluginAsync<SourcesRoutesOptions> = async (ap
     return { data: page.data.map((source) => presentSource(source, now)), nextCursor: page.nextCursor };
   });
 
-  app.get<IdParams>('/v1/sources/:id', READ, async (request) => {
+  app.get<IdParams>('/v1/sources/:id', read(sourceRouteSchemas.get), async (request) => {
     const key = await authorize(request, 'read');
     return presentSource(await load(key, request.params.id), clock());
   });
 
-  app.patch<IdParams>('/v1/sources/:id', ADMIN, async (request) => {
+  app.patch<IdParams>('/v1/sources/:id', admin(sourceRouteSchemas.update), async (request) => {
     const key = await authorize(request, 'admin');
     const source = await load(key, request.params.id);
     const fields = parseSourceFields(request.body, config);
@@ -134,7 +135,7 @@ export const sourcesRoutes: FastifyPluginAsync<SourcesRoutesOptions> = async (ap
       : presentSource(updated, now);
   });
 
-  app.delete<IdParams>('/v1/sources/:id', ADMIN, async (request, reply) => {
+  app.delete<IdParams>('/v1/sources/:id', admin(sourceRouteSchemas.remove), async (request, reply) => {
     const key = await authorize(request, 'admin');
     const source = await load(key, request.params.id);
     await store.deleteSource(source.id);
@@ -142,40 +143,48 @@ export const sourcesRoutes: FastifyPluginAsync<SourcesRoutesOptions> = async (ap
     return reply.code(204).send();
   });
 
-  app.post<IdParams>('/v1/sources/:id/token/rotate', ADMIN, async (request) => {
-    const key = await authorize(request, 'admin');
-    const source = await load(key, request.params.id);
-    const updated = await store.updateSource(source.id, { token: generateSourceToken(options.random) });
-    invalidate();
-    return presentSource(updated, clock());
-  });
+  app.post<IdParams>(
+    '/v1/sources/:id/token/rotate',
+    admin(sourceRouteSchemas.rotateToken),
+    async (request) => {
+      const key = await authorize(request, 'admin');
+      const source = await load(key, request.params.id);
+      const updated = await store.updateSource(source.id, { token: generateSourceToken(options.random) });
+      invalidate();
+      return presentSource(updated, clock());
+    },
+  );
 
-  app.post<IdParams>('/v1/sources/:id/secrets/rotate', ADMIN, async (request) => {
-    const key = await authorize(request, 'admin');
-    const source = await load(key, request.params.id);
-    const body = isRecord(request.body) ? request.body : {};
-    if (
-      body.secret !== undefined &&
-      (typeof body.secret !== 'string' || body.secret === '' || body.secret.length > 1024)
-    ) {
-      throw new ApiError('validation_failed', 'secret: must be a string of 1 to 1024 characters');
-    }
-    const graceSeconds = body.graceSeconds ?? DEFAULT_SECRET_GRACE_MS / 1000;
-    if (typeof graceSeconds !== 'number' || !Number.isInteger(graceSeconds)) {
-      throw new ApiError(
-        'validation_failed',
-        `graceSeconds: must be an integer from 0 to ${MAX_SECRET_GRACE_MS / 1000}`,
-      );
-    }
-    const now = clock();
-    const rotated = rotateSecrets(source, {
-      ...(typeof body.secret === 'string' ? { secret: body.secret } : {}),
-      graceMs: graceSeconds * 1000,
-      now,
-      ...(options.random === undefined ? {} : { random: options.random }),
-    });
-    const updated = await store.updateSource(source.id, { secrets: rotated.secrets });
-    invalidate();
-    return { ...presentSource(updated, now), secret: rotated.secret };
-  });
+  app.post<IdParams>(
+    '/v1/sources/:id/secrets/rotate',
+    admin(sourceRouteSchemas.rotateSecret),
+    async (request) => {
+      const key = await authorize(request, 'admin');
+      const source = await load(key, request.params.id);
+      const body = isRecord(request.body) ? request.body : {};
+      if (
+        body.secret !== undefined &&
+        (typeof body.secret !== 'string' || body.secret === '' || body.secret.length > 1024)
+      ) {
+        throw new ApiError('validation_failed', 'secret: must be a string of 1 to 1024 characters');
+      }
+      const graceSeconds = body.graceSeconds ?? DEFAULT_SECRET_GRACE_MS / 1000;
+      if (typeof graceSeconds !== 'number' || !Number.isInteger(graceSeconds)) {
+        throw new ApiError(
+          'validation_failed',
+          `graceSeconds: must be an integer from 0 to ${MAX_SECRET_GRACE_MS / 1000}`,
+        );
+      }
+      const now = clock();
+      const rotated = rotateSecrets(source, {
+        ...(typeof body.secret === 'string' ? { secret: body.secret } : {}),
+        graceMs: graceSeconds * 1000,
+        now,
+        ...(options.random === undefined ? {} : { random: options.random }),
+      });
+      const updated = await store.updateSource(source.id, { secrets: rotated.secrets });
+      invalidate();
+      return { ...presentSource(updated, now), secret: rotated.secret };
+    },
+  );
 };
