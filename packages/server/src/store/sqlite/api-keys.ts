@@ -33,8 +33,10 @@ export function getApiKeyByHash(ctx: SqliteContext, hash: string): ApiKey | null
 export function listApiKeys(ctx: SqliteContext, query: ResourceQuery): Page<ApiKey> {
   const where: string[] = [];
   const params: SQLInputValue[] = [];
-  if (query.tenant !== undefined && query.tenant !== null)
-    where.push('tenant = ?') && params.push(query.tenant);
+  if (query.tenant !== undefined && query.tenant !== null) {
+    where.push('tenant = ?');
+    params.push(query.tenant);
+  }
   return listPage(ctx, { from: 'api_keys', key: 'id', order: 'desc', where, params, query, map: toApiKey });
 }
 

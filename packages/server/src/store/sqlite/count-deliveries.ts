@@ -29,9 +29,13 @@ export function countDeliveries(ctx: SqliteContext, query: CountQuery): CountBuc
   let messageTable = 'messages';
   if (query.endpointId !== undefined) {
     messageTable = 'deliveries';
-    messageWhere.push('endpoint_id = ?') && messageParams.push(query.endpointId);
+    messageWhere.push('endpoint_id = ?');
+    messageParams.push(query.endpointId);
   }
-  if (query.tenant !== undefined) messageWhere.push('tenant = ?') && messageParams.push(query.tenant);
+  if (query.tenant !== undefined) {
+    messageWhere.push('tenant = ?');
+    messageParams.push(query.tenant);
+  }
   const messageRows = ctx
     .stmt(
       `SELECT CAST((created_at - ?) / ? AS INTEGER) AS b, count(*) AS n FROM ${messageTable} WHERE ${messageWhere.join(' AND ')} GROUP BY b`,
@@ -44,8 +48,10 @@ export function countDeliveries(ctx: SqliteContext, query: CountQuery): CountBuc
 
   const attemptWhere = ['a.created_at >= ?', 'a.created_at < ?'];
   const attemptParams: SQLInputValue[] = [since, until];
-  if (query.endpointId !== undefined)
-    attemptWhere.push('a.endpoint_id = ?') && attemptParams.push(query.endpointId);
+  if (query.endpointId !== undefined) {
+    attemptWhere.push('a.endpoint_id = ?');
+    attemptParams.push(query.endpointId);
+  }
   if (query.tenant !== undefined) {
     attemptWhere.push('EXISTS (SELECT 1 FROM deliveries d WHERE d.id = a.delivery_id AND d.tenant = ?)');
     attemptParams.push(query.tenant);

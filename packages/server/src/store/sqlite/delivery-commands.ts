@@ -84,9 +84,18 @@ export function cancelDeliveries(
 ): Promise<number> {
   const where: string[] = ["status IN ('pending', 'failed')"];
   const params: string[] = [];
-  if (filter.messageId !== undefined) where.push('message_id = ?') && params.push(filter.messageId);
-  if (filter.endpointId !== undefined) where.push('endpoint_id = ?') && params.push(filter.endpointId);
-  if (filter.deliveryId !== undefined) where.push('id = ?') && params.push(filter.deliveryId);
+  if (filter.messageId !== undefined) {
+    where.push('message_id = ?');
+    params.push(filter.messageId);
+  }
+  if (filter.endpointId !== undefined) {
+    where.push('endpoint_id = ?');
+    params.push(filter.endpointId);
+  }
+  if (filter.deliveryId !== undefined) {
+    where.push('id = ?');
+    params.push(filter.deliveryId);
+  }
   if (params.length === 0) {
     return Promise.reject(new StoreError('invalid_argument', 'cancelDeliveries needs at least one filter'));
   }

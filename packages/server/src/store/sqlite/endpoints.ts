@@ -87,8 +87,10 @@ export function getEndpoint(ctx: SqliteContext, id: string): Endpoint | null {
 export function listEndpoints(ctx: SqliteContext, query: ResourceQuery): Page<Endpoint> {
   const where: string[] = [];
   const params: SQLInputValue[] = [];
-  if (query.tenant !== undefined && query.tenant !== null)
-    where.push('tenant = ?') && params.push(query.tenant);
+  if (query.tenant !== undefined && query.tenant !== null) {
+    where.push('tenant = ?');
+    params.push(query.tenant);
+  }
   return listPage(ctx, {
     from: 'endpoints',
     key: 'id',

@@ -9,9 +9,18 @@ import { timeRange } from './time-range.ts';
 export function listAttempts(ctx: SqliteContext, query: AttemptQuery): Page<Attempt> {
   const where: string[] = [];
   const params: SQLInputValue[] = [];
-  if (query.deliveryId !== undefined) where.push('delivery_id = ?') && params.push(query.deliveryId);
-  if (query.messageId !== undefined) where.push('message_id = ?') && params.push(query.messageId);
-  if (query.endpointId !== undefined) where.push('endpoint_id = ?') && params.push(query.endpointId);
+  if (query.deliveryId !== undefined) {
+    where.push('delivery_id = ?');
+    params.push(query.deliveryId);
+  }
+  if (query.messageId !== undefined) {
+    where.push('message_id = ?');
+    params.push(query.messageId);
+  }
+  if (query.endpointId !== undefined) {
+    where.push('endpoint_id = ?');
+    params.push(query.endpointId);
+  }
   timeRange(where, params, 'created_at', query.since, query.until);
   return listPage(ctx, { from: 'attempts', key: 'id', order: 'desc', where, params, query, map: toAttempt });
 }

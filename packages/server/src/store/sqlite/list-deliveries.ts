@@ -14,9 +14,18 @@ export function getDelivery(ctx: SqliteContext, id: string): Delivery | null {
 export function listDeliveries(ctx: SqliteContext, query: DeliveryQuery): Page<Delivery> {
   const where: string[] = [];
   const params: SQLInputValue[] = [];
-  if (query.tenant !== undefined) where.push('tenant = ?') && params.push(query.tenant);
-  if (query.messageId !== undefined) where.push('message_id = ?') && params.push(query.messageId);
-  if (query.endpointId !== undefined) where.push('endpoint_id = ?') && params.push(query.endpointId);
+  if (query.tenant !== undefined) {
+    where.push('tenant = ?');
+    params.push(query.tenant);
+  }
+  if (query.messageId !== undefined) {
+    where.push('message_id = ?');
+    params.push(query.messageId);
+  }
+  if (query.endpointId !== undefined) {
+    where.push('endpoint_id = ?');
+    params.push(query.endpointId);
+  }
   if (query.status !== undefined) {
     const statuses = Array.isArray(query.status) ? query.status : [query.status];
     where.push(`status IN (${statuses.map(() => '?').join(', ')})`);

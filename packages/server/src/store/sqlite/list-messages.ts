@@ -25,11 +25,21 @@ export function getMessages(ctx: SqliteContext, ids: string[]): Message[] {
 export function listMessages(ctx: SqliteContext, query: MessageQuery): Page<Message> {
   const where: string[] = [];
   const params: SQLInputValue[] = [];
-  if (query.tenant !== undefined) where.push('m.tenant = ?') && params.push(query.tenant);
-  if (query.eventType !== undefined) where.push('m.event_type = ?') && params.push(query.eventType);
-  if (query.sourceId !== undefined) where.push('m.source_id = ?') && params.push(query.sourceId);
+  if (query.tenant !== undefined) {
+    where.push('m.tenant = ?');
+    params.push(query.tenant);
+  }
+  if (query.eventType !== undefined) {
+    where.push('m.event_type = ?');
+    params.push(query.eventType);
+  }
+  if (query.sourceId !== undefined) {
+    where.push('m.source_id = ?');
+    params.push(query.sourceId);
+  }
   if (query.channel !== undefined) {
-    where.push('EXISTS (SELECT 1 FROM json_each(m.channels) WHERE value = ?)') && params.push(query.channel);
+    where.push('EXISTS (SELECT 1 FROM json_each(m.channels) WHERE value = ?)');
+    params.push(query.channel);
   }
   if (query.endpointId !== undefined) {
     where.push('EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.endpoint_id = ?)');

@@ -83,8 +83,10 @@ export function getSourceByName(ctx: SqliteContext, name: string): Source | null
 export function listSources(ctx: SqliteContext, query: ResourceQuery): Page<Source> {
   const where: string[] = [];
   const params: SQLInputValue[] = [];
-  if (query.tenant !== undefined && query.tenant !== null)
-    where.push('tenant = ?') && params.push(query.tenant);
+  if (query.tenant !== undefined && query.tenant !== null) {
+    where.push('tenant = ?');
+    params.push(query.tenant);
+  }
   return listPage(ctx, { from: 'sources', key: 'id', order: 'desc', where, params, query, map: toSource });
 }
 

@@ -8,6 +8,12 @@ export function timeRange(
   since?: number,
   until?: number,
 ): void {
-  if (since !== undefined) where.push(`${column} >= ?`) && params.push(since);
-  if (until !== undefined) where.push(`${column} < ?`) && params.push(until);
+  if (since !== undefined) {
+    where.push(`${column} >= ?`);
+    params.push(since);
+  }
+  if (until !== undefined) {
+    where.push(`${column} < ?`);
+    params.push(until);
+  }
 }
