@@ -1,6 +1,7 @@
 import type { Store } from '../store/store.ts';
 import { isStoreError } from '../store/store-error.ts';
 import type { Source } from '../store/types.ts';
+import { ALIAS_PATTERN } from './alias-pattern.ts';
 import { type IngestConfig, ingestConfig } from './ingest-config.ts';
 import { DEFAULT_RESPONSE } from './source-input.ts';
 import { generateSourceToken } from './source-token.ts';
@@ -27,10 +28,14 @@ export interface DefaultSourceOptions {
  * log.info(`POST http://localhost:${port}${source.alias ?? `/in/${source.token}`}`);
  */
 export async function ensureDefaultSource(store: Store, options: DefaultSourceOptions = {}): Promise<Source> {
+  const alias = options.alias === undefined ? DEFAULT_SOURCE_ALIAS : options.alias;
+  if (alias !== null && !ALIAS_PATTERN.test(alias)) {
+    // A configuration mistake, caught at startup: alias routes match one path segment only.
+    throw new RangeError(`the default source alias must be one path segment such as /webhook, not ${alias}`);
+  }
   const existing = await store.getSourceByName(DEFAULT_SOURCE_NAME);
   if (existing !== null) return existing;
   const config = ingestConfig(options.config);
-  const alias = options.alias === undefined ? DEFAULT_SOURCE_ALIAS : options.alias;
   // Another source may own the alias already; the default source then lives at its token URL only.
   const aliasFree = alias === null ? false : (await store.getSourceByAlias(alias)) === null;
   try {
