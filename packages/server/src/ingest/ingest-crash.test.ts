@@ -22,10 +22,14 @@ const KILL_AFTER_ACKS = 1500;
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const SERVER = join(import.meta.dirname, 'crash-test-server.ts');
 
+/** Every server started, so a failed assertion never leaves one running. */
+const started: ChildProcess[] = [];
+
 async function startServer(url: string, token: string): Promise<{ child: ChildProcess; pool: Pool }> {
   const child = spawn(process.execPath, [SERVER, url, token, SECRET], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  started.push(child);
   const [line] = (await once(child.stdout as NonNullable<typeof child.stdout>, 'data')) as [Buffer];
   const pool = new Pool(`http://127.0.0.1:${line.toString().trim()}`, { connections: CONCURRENCY });
   return { child, pool };
@@ -177,6 +181,12 @@ async function crashRun(engine: StoreTarget): Promise<void> {
       await store.close();
     }
   } finally {
+    for (const child of started.splice(0)) {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await once(child, 'exit');
+      }
+    }
     await cleanup();
   }
 }
