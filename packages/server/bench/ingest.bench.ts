@@ -156,6 +156,13 @@ def webhook():
     return jsonify({"message": "Webhook received"}), 200
 `;
 
+/** Every server child, killed when this process exits however it exits (a failed run leaves none behind). */
+const children: ChildProcess[] = [];
+process.on('exit', () => {
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
 async function freePort(): Promise<number> {
   const server = createTcpServer();
   server.listen(0, '127.0.0.1');
@@ -177,6 +184,7 @@ async function startFlask(): Promise<Target | null> {
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
+  children.push(child);
   child.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   // Ready when it accepts a connection; bounded so a broken install cannot hang the bench.
   for (let tries = 0; tries < 100; tries++) {
@@ -209,6 +217,7 @@ async function start(role: string): Promise<Target> {
   const child = spawn(process.execPath, [import.meta.filename, role], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  children.push(child);
   const [line] = (await once(child.stdout as NonNullable<typeof child.stdout>, 'data')) as [Buffer];
   const [port, path] = line.toString().trim().split(' ');
   const pool = new Pool(`http://127.0.0.1:${port}`, { connections: CONNECTIONS, pipelining: 1 });
