@@ -227,6 +227,10 @@ test('content types outside the source list are 415', async () => {
     const refused = await post(kit, source.ingestPath, 'x', { 'content-type': 'text/plain' });
     assert.equal(refused.statusCode, 415);
     assert.equal(refused.json().error.code, 'unsupported_media_type');
+    const lax = await kit.createSource({ name: 'any', verification: { scheme: 'none' } });
+    const malformed = await post(kit, lax.ingestPath, '{}', { 'content-type': 'not a/media type;;' });
+    assert.equal(malformed.statusCode, 415);
+    assert.equal(malformed.json().error.code, 'unsupported_media_type');
   });
 });
 

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { maxAttempts as defaultMaxAttempts } from '../delivery/retry-policy.ts';
 import type { Router } from '../delivery/router.ts';
+import { ApiError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import { isStoreError } from '../store/store-error.ts';
 import type { Endpoint, Source } from '../store/types.ts';
@@ -95,6 +96,13 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (!isIngestError(error) && status >= 400 && status < 500 && ![408, 413, 415].includes(status)) {
+      // Malformed HTTP that Fastify refused (e.g. a Content-Length that does not match the body): the
+      // sender's mistake, answered in the API's catalog shape rather than logged as our failure.
+      const apiError = new ApiError('validation_failed', 'The request is malformed HTTP.');
+      return reply.code(apiError.status).header('connection', 'close').send(apiError.toBody());
+    }
     const ingestError = toIngestError(error);
     if (ingestError.code === 'internal_error') request.log.error({ err: error }, 'ingest failed');
     reply.code(ingestError.status).headers(ingestError.headers);
