@@ -1,6 +1,7 @@
 // Verified ingest throughput: Hookline's `/in/{token}` with an HMAC source (X-Signature, SHA-256 hex),
 // 1 KiB JSON bodies, one routed endpoint, on SQLite (and PostgreSQL when HOOKLINE_TEST_PG_URL is set),
-// against a bare node:http server that answers 200 without reading anything into memory, measured in
+// against a bare node:http server that answers 200 without reading anything into memory (and, for
+// reference, plain Fastify reading the body and answering 200), measured in
 // the same run by the same load generator (undici Pool, 64 keep-alive connections). Servers run in
 // child processes (this file re-run with a role argument) so the generator never shares their event
 // loop. Rounds alternate between servers and medians are compared. Then p99 latency at half the
@@ -20,6 +21,8 @@ import { Pool } from 'undici';
 const CONNECTIONS = 64;
 const ROUNDS = 3;
 const REQUESTS_PER_ROUND = 10_000;
+// JIT and SQLite page cache warm: the first few thousand requests run markedly slower.
+const WARM_UP_REQUESTS = 6_000;
 const FLASK_ROUNDS = 2;
 const FLASK_REQUESTS_PER_ROUND = 4_000;
 const GUNICORN = '/usr/bin/gunicorn';
@@ -38,6 +41,19 @@ async function serveBare(): Promise<void> {
     const address = server.address();
     process.stdout.write(`${typeof address === 'object' && address ? address.port : 0} /bench\n`);
   });
+}
+
+/** Plain Fastify reading the body raw and answering 200: shows how much of the gap is the framework. */
+async function serveFastify(): Promise<void> {
+  const { default: Fastify } = await import('fastify');
+  const app = Fastify({ logger: false });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  app.post('/bench', async (_request, reply) => reply.code(200).send({ ok: true }));
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  app.server.keepAliveTimeout = 60_000;
+  const address = app.server.address();
+  process.stdout.write(`${typeof address === 'object' && address ? address.port : 0} /bench\n`);
 }
 
 async function serveHookline(engine: 'sqlite' | 'postgres'): Promise<void> {
@@ -298,14 +314,19 @@ async function stop(target: Target): Promise<void> {
 async function compare(engine: 'sqlite' | 'postgres', budgetMs: number) {
   const bare = await start('serve-bare');
   const hookline = await start(`serve-hookline-${engine}`);
+  // The framework reference is the same for both engines: measured once, in the SQLite run.
+  const fastify = engine === 'sqlite' ? await start('serve-fastify') : null;
   const began = performance.now();
   process.stderr.write(`${engine}: warm-up\n`);
-  await throughput(bare, 3000);
-  await throughput(hookline, 3000);
+  await throughput(bare, WARM_UP_REQUESTS);
+  await throughput(hookline, WARM_UP_REQUESTS);
+  if (fastify) await throughput(fastify, WARM_UP_REQUESTS);
   const bareRates: number[] = [];
   const hooklineRates: number[] = [];
+  const fastifyRates: number[] = [];
   for (let round = 0; round < ROUNDS && performance.now() - began < budgetMs; round++) {
     bareRates.push(await throughput(bare, REQUESTS_PER_ROUND));
+    if (fastify) fastifyRates.push(await throughput(fastify, REQUESTS_PER_ROUND));
     hooklineRates.push(await throughput(hookline, REQUESTS_PER_ROUND));
     process.stderr.write(
       `${engine} round ${round + 1}: bare ${bareRates.at(-1)}/s, hookline ${hooklineRates.at(-1)}/s\n`,
@@ -317,6 +338,7 @@ async function compare(engine: 'sqlite' | 'postgres', budgetMs: number) {
   process.stderr.write(`${engine}: p99 ${atHalf.p99} ms at ${halfRate}/s\n`);
   await stop(bare);
   await stop(hookline);
+  if (fastify) await stop(fastify);
   const bareMedian = median(bareRates);
   let flask: unknown = 'skipped: Debian gunicorn/python3-flask not installed';
   if (engine === 'sqlite') {
@@ -340,13 +362,20 @@ async function compare(engine: 'sqlite' | 'postgres', budgetMs: number) {
     hooklineVerifiedIngestRequestsPerSecond: peak,
     ratioHooklineToBare: Math.round((peak / bareMedian) * 100) / 100,
     latencyAtHalfPeak: { requestsPerSecond: halfRate, p50Ms: atHalf.p50, p99Ms: atHalf.p99 },
-    rounds: { bare: bareRates, hookline: hooklineRates },
+    rounds: { bare: bareRates, hookline: hooklineRates, ...(fastify ? { plainFastify: fastifyRates } : {}) },
+    ...(fastify
+      ? {
+          plainFastifyRequestsPerSecond: median(fastifyRates),
+          ratioHooklineToPlainFastify: Math.round((peak / median(fastifyRates)) * 100) / 100,
+        }
+      : {}),
     ...(engine === 'sqlite' ? { seedsFlaskGunicorn4Workers: flask } : {}),
   };
 }
 
 const role = process.argv[2];
 if (role === 'serve-bare') await serveBare();
+else if (role === 'serve-fastify') await serveFastify();
 else if (role === 'serve-hookline-sqlite') await serveHookline('sqlite');
 else if (role === 'serve-hookline-postgres') await serveHookline('postgres');
 else {
