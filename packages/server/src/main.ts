@@ -9,10 +9,12 @@ import { DEFAULT_RETRY_POLICY, maxAttempts } from './delivery/retry-policy.ts';
 import { createRouter } from './delivery/router.ts';
 import { createSsrfPolicy, type SsrfPolicy } from './delivery/ssrf-guard.ts';
 import { createIdGenerator } from './ids.ts';
+import { ensureDefaultSource } from './ingest/default-source.ts';
 import { loadConfig } from './load-config.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 import type { Endpoint } from './store/types.ts';
+import { startWorker } from './worker.ts';
 
 /** What a started delivery worker gives back: resends for the API, and a graceful stop. */
 export interface WorkerHandle extends ResendHandle {
@@ -114,11 +116,11 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
     const { applied } = await store.migrate();
     if (applied.length > 0) logger.info({ applied }, 'store migrated');
     const admin = await ensureAdminKey(store, { givenKey: config.adminApiKey });
-    if (admin.kind === 'created') {
-      print(
-        `\nAdmin API key (shown once, store it now):\n\n  ${admin.key}\n\nUse it as: Authorization: Bearer ${admin.key.slice(0, 11)}…\n\n`,
-      );
-    }
+    // Printed once, together with the ingest URL once it is known, so a first start is one block to copy.
+    let firstStart =
+      admin.kind === 'created'
+        ? `\nAdmin API key (shown once, store it now):\n\n  ${admin.key}\n\nUse it as: Authorization: Bearer ${admin.key.slice(0, 11)}…\n\n`
+        : null;
     const router = createRouter(store, { clock });
     const policy = { ...DEFAULT_RETRY_POLICY, schedule: config.retrySchedule, jitter: config.retryJitter };
     const attemptsFor = (endpoint: Endpoint) => maxAttempts(endpoint, policy);
@@ -135,6 +137,11 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
     }
     let url: string | null = null;
     if (config.role !== 'worker') {
+      // The quick start of the seeds: POST /webhook is accepted, stored and visible from the first request.
+      const source = await ensureDefaultSource(store, {
+        alias: config.defaultSourceAlias,
+        config: ingestOptionsOf(config),
+      });
       app = await buildApp({
         store,
         config,
@@ -146,10 +153,19 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
         dispatcher: worker,
         ingest: { config: ingestOptionsOf(config) },
       });
+      // Slow-header clients (slowloris) are cut after 10 s instead of Node's 60 s; slow bodies are
+      // the ingest path's own 408 (ingestBodyTimeoutMs).
+      app.server.headersTimeout = 10_000;
       const address = await app.listen({ port: config.port, host: config.host });
       url = address;
       logger.info({ url, role: config.role, engine: store.engine }, `Hookline listening on ${url}`);
+      const ingestUrl = `${url}${source.alias ?? `/in/${source.token}`}`;
+      logger.info({ sourceId: source.id, ingestUrl }, 'default source ready');
+      if (firstStart !== null) {
+        firstStart += `Default source (scheme none): ${ingestUrl}\n\n  curl -X POST ${ingestUrl} -H "Content-Type: application/json" -d '{"event": "user_signed_up", "user": "john_doe"}'\n\n`;
+      }
     }
+    if (firstStart !== null) print(firstStart);
     if (options.handleSignals) installSignalHandlers(close, config, logger);
     return { app, store, url, close };
   } catch (error) {
@@ -204,7 +220,7 @@ function installSignalHandlers(close: () => Promise<void>, config: HooklineConfi
 
 if (import.meta.main) {
   try {
-    await runServer({ argv: process.argv.slice(2), env: process.env, handleSignals: true });
+    await runServer({ argv: process.argv.slice(2), env: process.env, handleSignals: true, startWorker });
   } catch (error) {
     process.stderr.write(`hookline: ${(error as Error).message}\n`);
     process.exitCode = error instanceof StartupError ? error.exitCode : 1;

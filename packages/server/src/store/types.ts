@@ -103,6 +103,11 @@ export type SigningScheme =
       encoding: 'hex' | 'base64';
       prefix?: string;
       timestampHeader?: string;
+      /**
+       * What is signed, e.g. `{timestamp}.{body}`; absent means the body alone, with the timestamp header
+       * sent unsigned (what the seeds' receiver checks).
+       */
+      signedContent?: string;
     }
   | { scheme: 'token'; header: string };
 

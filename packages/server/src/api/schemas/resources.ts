@@ -47,6 +47,8 @@ export const signingSchema = {
         encoding: { enum: ['hex', 'base64'] },
         prefix: { type: 'string', maxLength: 64 },
         timestampHeader: { type: 'string', minLength: 1, maxLength: 128 },
+        // e.g. `{timestamp}.{body}`; absent signs the body alone (the seeds' X-Signature receivers).
+        signedContent: { type: 'string', minLength: 6, maxLength: 128, pattern: '\\{body\\}' },
       },
     },
     {

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { createAttemptRunner } from './delivery/attempt-runner.ts';
+import { Dispatcher } from './delivery/dispatcher.ts';
+import { createHttpClient } from './delivery/http-client.ts';
+import { createOperationalEvents } from './delivery/operational-events.ts';
+import { DEFAULT_RETRY_POLICY } from './delivery/retry-policy.ts';
+import { sweepEndpointHealth } from './jobs/health-sweep.ts';
+import { startJobs } from './jobs/job-scheduler.ts';
+import { runRetention } from './jobs/retention-job.ts';
+import type { WorkerContext, WorkerHandle } from './main.ts';
+
+export interface WorkerOptions {
+  /** Uniform in [0, 1) for retry jitter (tests pin it). */
+  random?: () => number;
+  /** Fallback polling interval of the dispatcher. */
+  pollIntervalMs?: number;
+  /** Maintenance (health sweep, retention) interval; 0 turns the jobs off (tests drive them). */
+  maintenanceEveryMs?: number;
+  /** Name resolution for the HTTP client (tests map names to loopback receivers). */
+  lookup?: Parameters<typeof createHttpClient>[0]['lookup'];
+}
+
+export interface StartedWorker extends WorkerHandle {
+  dispatcher: Dispatcher;
+}
+
+/**
+ * The delivery side of a process: the HTTP client with its SSRF guard, the dispatcher loop, operational
+ * events and the maintenance jobs. `runServer` starts it on the `all` and `worker` roles.
+ */
+export async function startWorker(
+  context: WorkerContext,
+  options: WorkerOptions = {},
+): Promise<StartedWorker> {
+  const { store, config, clock, logger } = context;
+  const random = options.random ?? Math.random;
+  const client = createHttpClient({
+    policy: context.ssrfPolicy,
+    connectTimeoutMs: config.connectTimeoutMs,
+    maxResponseBytes: config.maxResponseBytes,
+    defaultTimeoutMs: config.attemptTimeoutMs,
+    ...(options.lookup ? { lookup: options.lookup } : {}),
+  });
+  const policy = { ...DEFAULT_RETRY_POLICY, schedule: config.retrySchedule, jitter: config.retryJitter };
+  const events = createOperationalEvents({
+    store,
+    route: (message) => context.router.route(message),
+    maxAttempts: context.maxAttempts,
+    clock,
+    onError: (error) => logger.error({ err: error }, 'publishing an operational event failed'),
+  });
+  const dispatcher = new Dispatcher({
+    store,
+    runAttempt: createAttemptRunner({ client, policy, clock, random, logger }),
+    maxAttempts: context.maxAttempts,
+    clock,
+    logger,
+    workerId: `worker-${randomUUID()}`,
+    concurrency: config.workerConcurrency,
+    batchSize: config.workerBatchSize,
+    leaseMs: config.workerLeaseMs,
+    ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
+    onCommitted: (result, ctx) => {
+      if (result.endpoint?.effect === 'disable') context.router.invalidate();
+      events.onCommitted(result, ctx);
+    },
+  });
+  dispatcher.start();
+
+  const everyMs = options.maintenanceEveryMs ?? 60_000;
+  const jobs = startJobs(
+    store,
+    everyMs === 0
+      ? []
+      : [
+          {
+            name: 'endpoint-health',
+            everyMs,
+            run: () =>
+              sweepEndpointHealth({
+                store,
+                clock,
+                disableAfterMs: config.endpointDisableAfterMs,
+                onDisabled: async (endpoint, reason) => {
+                  context.router.invalidate();
+                  logger.warn({ endpointId: endpoint.id, reason }, 'endpoint disabled');
+                  await events.publish('endpoint.disabled', endpoint.tenant, {
+                    endpointId: endpoint.id,
+                    failSince:
+                      endpoint.failingSince === null ? null : new Date(endpoint.failingSince).toISOString(),
+                    trigger: 'automatic',
+                    reason,
+                  });
+                },
+              }),
+          },
+          {
+            name: 'retention',
+            everyMs: everyMs * 10,
+            run: () =>
+              runRetention(
+                store,
+                {
+                  payloadRetentionMs: config.payloadRetentionMs,
+                  attemptRetentionMs: config.attemptRetentionMs,
+                  deliveryRetentionMs: config.deliveryRetentionMs,
+                  batchSize: 1000,
+                },
+                clock,
+              ),
+          },
+        ],
+    (job, error) => logger.error({ err: error, job }, 'maintenance job failed'),
+  );
+
+  return {
+    dispatcher,
+    resend: (messageId, endpoint) => dispatcher.resend(messageId, endpoint),
+    async stop() {
+      await jobs.stop();
+      await dispatcher.stop(Math.min(config.shutdownTimeoutMs, 10_000));
+      await client.close();
+    },
+  };
+}
