@@ -113,13 +113,19 @@ export async function startWorker(
     (job, error) => logger.error({ err: error, job }, 'maintenance job failed'),
   );
 
+  // Idempotent: a second stop (a test's cleanup after it stopped the worker itself, a second signal)
+  // waits for the first instead of closing the undici agent twice, which throws ClientDestroyedError.
+  let stopping: Promise<void> | null = null;
   return {
     dispatcher,
     resend: (messageId, endpoint) => dispatcher.resend(messageId, endpoint),
-    async stop() {
-      await jobs.stop();
-      await dispatcher.stop(Math.min(config.shutdownTimeoutMs, 10_000));
-      await client.close();
+    stop() {
+      stopping ??= (async () => {
+        await jobs.stop();
+        await dispatcher.stop(Math.min(config.shutdownTimeoutMs, 10_000));
+        await client.close();
+      })();
+      return stopping;
     },
   };
 }
