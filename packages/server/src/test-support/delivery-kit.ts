@@ -232,9 +232,13 @@ export async function openDeliveryKit(
       return endpoint;
     },
     async close() {
-      for (const worker of workers) await worker.stop();
-      await app.close();
-      await opened.close();
+      // Always close the app and the store, even when a worker fails to stop, or the test run hangs.
+      try {
+        for (const worker of workers) await worker.stop();
+      } finally {
+        await app.close();
+        await opened.close();
+      }
     },
   };
   if (options.worker ?? true) await launch();
