@@ -1,0 +1,318 @@
+// Delivery throughput and latency: publish through Hookline's real HTTP API (runServer, with its worker,
+// in a child process) → delivered to a local keep-alive receiver (another child process), 3 endpoints per
+// message, on SQLite (and PostgreSQL: HOOKLINE_TEST_PG_URL or postgres://postgres@127.0.0.1:5432/postgres,
+// in a throwaway database; skipped with a reason when unreachable). Baseline in the same run: a bare
+// `undici.request` loop against the same receiver (same pool shape as the worker's client). Then an open
+// loop at 1,000 messages/s: publish acknowledgement p99 and publish→first-attempt p99 (every delivery's
+// first attempt as the receiver saw it). Progress on stderr, one JSON object as the last line of stdout.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Agent, Pool, request } from 'undici';
+
+const ENDPOINTS = 3;
+const BASELINE_REQUESTS = 20_000;
+const BASELINE_CONCURRENCY = 64;
+const WARM_UP_MESSAGES = 1_000;
+const THROUGHPUT_MESSAGES = 8_000;
+const BATCH = 500;
+const LATENCY_RATE = 1_000;
+const LATENCY_SECONDS = 3;
+const PHASE_DEADLINE_MS = 20_000;
+const ADMIN_KEY = 'hk_bench_delivery_admin_key_0123456789';
+const PAYLOAD = {
+  customer: 'cus_0123456789',
+  amount: 4200,
+  currency: 'eur',
+  items: [{ sku: 'a-1', qty: 2 }],
+};
+
+const wallNow = () => performance.timeOrigin + performance.now();
+const log = (text: string) => process.stderr.write(`delivery bench: ${text}\n`);
+
+// ---- child roles -----------------------------------------------------------------------------------
+/** Answers 204 at once; counts deliveries and keeps each delivery's first arrival (webhook-id + path). */
+function serveReceiver(): void {
+  let count = 0;
+  let baseline = 0;
+  let arrivals = new Map<string, number>();
+  const server = createServer((req, res) => {
+    const at = wallNow();
+    req.resume();
+    req.on('end', () => {
+      if (req.url === '/_stats') return void res.end(JSON.stringify({ count, baseline }));
+      if (req.url === '/_arrivals') return void res.end(JSON.stringify(Object.fromEntries(arrivals)));
+      if (req.url === '/_reset') {
+        count = 0;
+        arrivals = new Map();
+        return void res.end('{}');
+      }
+      if (req.url === '/baseline') baseline += 1;
+      else {
+        count += 1;
+        const key = `${req.headers['webhook-id']} ${req.url}`;
+        if (!arrivals.has(key)) arrivals.set(key, at);
+      }
+      res.writeHead(204).end();
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    process.stdout.write(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}\n`);
+  });
+}
+
+async function serveHookline(database: string): Promise<void> {
+  const { runServer } = await import('../src/main.ts');
+  const { startWorker } = await import('../src/worker.ts');
+  const running = await runServer({
+    argv: [],
+    env: {
+      HOOKLINE_DATABASE: database,
+      HOOKLINE_PORT: '0',
+      HOOKLINE_DEV: 'true',
+      HOOKLINE_LOG_LEVEL: 'warn',
+      HOOKLINE_ADMIN_API_KEY: ADMIN_KEY,
+    },
+    startWorker: (context) => startWorker(context),
+    print: () => {},
+    logStream: process.stderr,
+  });
+  process.stdout.write(`${running.url}\n`);
+}
+
+// ---- helpers -----------------------------------------------------------------------------------------
+const children: ChildProcess[] = [];
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+async function startChild(args: string[]): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [import.meta.filename, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  let buffered = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const line = buffered.split('\n')[0];
+      if (buffered.includes('\n') && line) resolve(line.trim());
+    });
+    child.once('exit', (code) => reject(new Error(`child ${args.join(' ')} exited with ${code}`)));
+  });
+  return { child, url };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGKILL');
+  await once(child, 'exit');
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+async function getJson<T>(url: string): Promise<T> {
+  const response = await request(url);
+  return (await response.body.json()) as T;
+}
+
+async function waitForCount(receiver: string, target: number): Promise<number> {
+  const deadline = performance.now() + PHASE_DEADLINE_MS;
+  for (;;) {
+    const { count } = await getJson<{ count: number }>(`${receiver}/_stats`);
+    if (count >= target || performance.now() > deadline) return count;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Bare undici loop: what this machine's HTTP stack does against the receiver, with no store at all. */
+async function measureBaseline(receiver: string): Promise<number> {
+  const agent = new Agent({ connections: 32, pipelining: 1, keepAliveTimeout: 4_000 });
+  const body = JSON.stringify(PAYLOAD);
+  let next = 0;
+  const worker = async () => {
+    while (next < BASELINE_REQUESTS) {
+      next += 1;
+      const response = await request(`${receiver}/baseline`, {
+        dispatcher: agent,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      await response.body.dump();
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: BASELINE_CONCURRENCY }, worker));
+  const elapsed = performance.now() - started;
+  await agent.close();
+  return BASELINE_REQUESTS / (elapsed / 1000);
+}
+
+async function benchEngine(database: string, receiver: string, baselinePerSecond: number) {
+  const { child, url } = await startChild(['hookline', database]);
+  const api = new Pool(url, { connections: 16, pipelining: 1 });
+  const headers = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
+  const call = async (path: string, payload: unknown) => {
+    const response = await api.request({ path, method: 'POST', headers, body: JSON.stringify(payload) });
+    const text = await response.body.text();
+    if (response.statusCode >= 300) throw new Error(`${path}: ${response.statusCode} ${text}`);
+    return JSON.parse(text) as { id?: string };
+  };
+  try {
+    for (let i = 1; i <= ENDPOINTS; i++) {
+      await call('/v1/endpoints', { url: `${receiver}/e${i}`, eventTypes: ['bench.*'] });
+    }
+    const publishBatches = async (messages: number) => {
+      const batches = Math.ceil(messages / BATCH);
+      const items = Array.from({ length: BATCH }, () => ({ eventType: 'bench.order', payload: PAYLOAD }));
+      let sent = 0;
+      const sender = async () => {
+        while (sent < batches) {
+          sent += 1;
+          await call('/v1/messages/batch', { messages: items });
+        }
+      };
+      await Promise.all([sender(), sender(), sender(), sender()]);
+      return batches * BATCH;
+    };
+
+    // Warm-up: JIT, pools and page cache.
+    await getJson(`${receiver}/_reset`);
+    const warm = await publishBatches(WARM_UP_MESSAGES);
+    await waitForCount(receiver, warm * ENDPOINTS);
+
+    await getJson(`${receiver}/_reset`);
+    const started = performance.now();
+    const published = await publishBatches(THROUGHPUT_MESSAGES);
+    const target = published * ENDPOINTS;
+    const delivered = await waitForCount(receiver, target);
+    const seconds = (performance.now() - started) / 1000;
+    const deliveriesPerSecond = delivered / seconds;
+    log(`${delivered}/${target} deliveries in ${round(seconds, 2)} s: ${Math.round(deliveriesPerSecond)}/s`);
+
+    // Open loop at LATENCY_RATE messages/s, one POST /v1/messages each, in 10 ms ticks.
+    await getJson(`${receiver}/_reset`);
+    const sentAt = new Map<string, number>();
+    const acks: number[] = [];
+    const inFlight: Promise<void>[] = [];
+    const perTick = LATENCY_RATE / 100;
+    const ticks = LATENCY_SECONDS * 100;
+    const loopStart = performance.now();
+    for (let tick = 0; tick < ticks; tick++) {
+      const due = loopStart + tick * 10;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      for (let i = 0; i < perTick; i++) {
+        const at = wallNow();
+        const t = performance.now();
+        inFlight.push(
+          call('/v1/messages', { eventType: 'bench.order', payload: PAYLOAD }).then((body) => {
+            acks.push(performance.now() - t);
+            if (body.id) sentAt.set(body.id, at);
+          }),
+        );
+      }
+    }
+    await Promise.all(inFlight);
+    const latencyMessages = sentAt.size;
+    await waitForCount(receiver, latencyMessages * ENDPOINTS);
+    const arrivals = await getJson<Record<string, number>>(`${receiver}/_arrivals`);
+    const firstAttempt: number[] = [];
+    for (const [key, at] of Object.entries(arrivals)) {
+      const sent = sentAt.get(key.split(' ')[0] ?? '');
+      if (sent !== undefined) firstAttempt.push(at - sent);
+    }
+    const achievedRate = latencyMessages / ((performance.now() - loopStart) / 1000);
+    return {
+      deliveriesPerSecond: Math.round(deliveriesPerSecond),
+      deliveredOfTarget: `${delivered}/${target}`,
+      ratioToBareUndici: round(deliveriesPerSecond / baselinePerSecond, 2),
+      latency: {
+        messagesPerSecondTarget: LATENCY_RATE,
+        messages: latencyMessages,
+        publishAckMs: { p50: round(percentile(acks, 50), 2), p99: round(percentile(acks, 99), 2) },
+        publishToFirstAttemptMs: {
+          deliveries: firstAttempt.length,
+          p50: round(percentile(firstAttempt, 50), 2),
+          p99: round(percentile(firstAttempt, 99), 2),
+        },
+        achievedMessagesPerSecondIncludingDrain: Math.round(achievedRate),
+      },
+      targets: {
+        deliveriesPerSecond: deliveriesPerSecond >= 10_000,
+        ratio: deliveriesPerSecond / baselinePerSecond >= 0.5,
+        publishAckP99: percentile(acks, 99) <= 20,
+        publishToFirstAttemptP99: percentile(firstAttempt, 99) <= 100,
+      },
+    };
+  } finally {
+    await api.close();
+    await stopChild(child);
+  }
+}
+
+async function withPostgresDatabase<T>(fn: (url: string) => Promise<T>): Promise<T | { skipped: string }> {
+  const adminUrl = process.env.HOOKLINE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const { default: pg } = await import('pg');
+  const database = `hookline_bench_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2_000 });
+  try {
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database}`);
+  } catch (error) {
+    return { skipped: `PostgreSQL unreachable at ${adminUrl}: ${(error as Error).message}` };
+  } finally {
+    await admin.end().catch(() => {});
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  try {
+    return await fn(url.toString());
+  } finally {
+    const dropper = new pg.Client({ connectionString: adminUrl });
+    await dropper.connect();
+    await dropper.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await dropper.end();
+  }
+}
+
+async function main(): Promise<void> {
+  const { child: receiverChild, url: receiver } = await startChild(['receiver']);
+  const dir = mkdtempSync(join(tmpdir(), 'hookline-delivery-bench-'));
+  try {
+    const baselinePerSecond = await measureBaseline(receiver);
+    log(`bare undici.request: ${Math.round(baselinePerSecond)} requests/s`);
+    log('sqlite');
+    const sqlite = await benchEngine(join(dir, 'bench.db'), receiver, baselinePerSecond);
+    log('postgres');
+    const postgres = await withPostgresDatabase((url) => benchEngine(url, receiver, baselinePerSecond));
+    process.stdout.write(
+      `${JSON.stringify({
+        endpointsPerMessage: ENDPOINTS,
+        bareUndiciRequestsPerSecond: Math.round(baselinePerSecond),
+        sqlite,
+        postgres,
+      })}\n`,
+    );
+  } finally {
+    await stopChild(receiverChild);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const role = process.argv[2];
+if (role === 'receiver') serveReceiver();
+else if (role === 'hookline') await serveHookline(process.argv[3] ?? '');
+else await main();
