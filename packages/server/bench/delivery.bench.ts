@@ -84,6 +84,8 @@ async function serveHookline(database: string): Promise<void> {
     logStream: process.stderr,
   });
   process.stdout.write(`${running.url}\n`);
+  // A graceful stop, so the store closes cleanly (and --cpu-prof can write its profile).
+  process.once('SIGTERM', () => void running.close().then(() => process.exit(0)));
 }
 
 // ---- helpers -----------------------------------------------------------------------------------------
@@ -111,8 +113,11 @@ async function startChild(args: string[]): Promise<{ child: ChildProcess; url: s
 
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
-  child.kill('SIGKILL');
-  await once(child, 'exit');
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
 }
 
 function percentile(values: number[], p: number): number {
