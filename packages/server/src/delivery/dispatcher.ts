@@ -178,11 +178,12 @@ export class Dispatcher {
         continue;
       }
       let claimed: ClaimedDelivery[];
+      const limit = Math.min(this.#o.batchSize, capacity);
       this.#poked = false;
       try {
         claimed = await this.#o.store.claimDeliveries({
           workerId: this.#o.workerId,
-          limit: Math.min(this.#o.batchSize, capacity),
+          limit,
           leaseMs: this.#o.leaseMs,
           excludeEndpoints: this.#busyEndpoints(),
         });
@@ -200,6 +201,13 @@ export class Dispatcher {
       }
       try {
         await this.#admitAll(claimed);
+        // Claim again at once only when more may be claimable: a short batch took everything due for
+        // the endpoints not excluded, and a batch whose endpoints are all busy now would be followed by
+        // a claim that excludes them all. Such an empty claim is not free (SQLite walks every due row of
+        // the excluded endpoints); new work, a drained endpoint or the due time wakes this loop instead.
+        if (claimed.length < limit || claimed.every((c) => this.#isBusy(c.delivery.endpointId))) {
+          await this.#sleepUntilDue();
+        }
       } catch (error) {
         // Loading the batch failed (store down): hand the claims back rather than wait out their leases.
         this.#o.logger.error({ err: error }, 'loading claimed deliveries failed');
@@ -350,6 +358,10 @@ export class Dispatcher {
     const busy = new Set(this.#limiter.saturatedEndpoints());
     for (const id of this.#held.keys()) busy.add(id);
     return [...busy];
+  }
+
+  #isBusy(endpointId: string): boolean {
+    return this.#held.has(endpointId) || this.#limiter.isSaturated(endpointId);
   }
 
   #heldCount(): number {
