@@ -3,7 +3,8 @@ import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
 import { ed25519PrivateKey, ed25519PublicKey, ed25519PublicOf } from './ed25519.ts';
 import { utf8 } from './encoding.ts';
-import { findMatchingSecret, hmac } from './hmac.ts';
+import { findMatchingSecret, hmac, webHmac } from './hmac.ts';
+import { nativeHmac } from './native-hmac.ts';
 
 test('hmac matches node:crypto for every algorithm, string and byte keys', async () => {
   const data = utf8('payload');
@@ -11,18 +12,22 @@ test('hmac matches node:crypto for every algorithm, string and byte keys', async
     const expected = createHmac(algorithm, 'key').update('payload').digest();
     assert.deepEqual(Buffer.from(await hmac(algorithm, 'key', data)), expected);
     assert.deepEqual(Buffer.from(await hmac(algorithm, utf8('key'), data)), expected);
+    // Both paths, whichever this runtime takes: the built-in module and Web Crypto give the same bytes.
+    assert.deepEqual(Buffer.from(await webHmac(algorithm, 'key', data)), expected);
+    assert.deepEqual(Buffer.from(await webHmac(algorithm, utf8('key'), data, `key-${algorithm}`)), expected);
   }
+  assert.notEqual(nativeHmac, null, 'Node offers process.getBuiltinModule("crypto")');
 });
 
 test('the key cache stays bounded and correct past its size', async () => {
   const data = utf8('x');
   for (let i = 0; i < 300; i++) {
-    const mac = await hmac('sha256', `secret-${i}`, data);
+    const mac = await webHmac('sha256', `secret-${i}`, data);
     assert.deepEqual(Buffer.from(mac), createHmac('sha256', `secret-${i}`).update('x').digest());
   }
   // The first secrets were evicted and are imported again, still giving the right answer.
   assert.deepEqual(
-    Buffer.from(await hmac('sha256', 'secret-0', data)),
+    Buffer.from(await webHmac('sha256', 'secret-0', data)),
     createHmac('sha256', 'secret-0').update('x').digest(),
   );
   assert.equal(await findMatchingSecret('sha256', ['a', 'b'], data, [await hmac('sha256', 'b', data)]), 1);

@@ -1,4 +1,5 @@
 import { toBase64 } from './encoding.ts';
+import { nativeHmac } from './native-hmac.ts';
 import { timingSafeEqual } from './timing-safe-equal.ts';
 
 /** Hash functions the HMAC schemes use. */
@@ -41,6 +42,17 @@ export function hmacKey(
 
 /** HMAC of `data` under `secret` (a string secret is used as its UTF-8 bytes, as providers do). */
 export async function hmac(
+  algorithm: HashAlgorithm,
+  secret: Uint8Array | string,
+  data: Uint8Array<ArrayBuffer>,
+  id?: string,
+): Promise<Uint8Array<ArrayBuffer>> {
+  if (nativeHmac !== null) return nativeHmac(algorithm, secret, data);
+  return webHmac(algorithm, secret, data, id);
+}
+
+/** The Web Crypto path of `hmac`, used where the runtime has no built-in `crypto` module. */
+export async function webHmac(
   algorithm: HashAlgorithm,
   secret: Uint8Array | string,
   data: Uint8Array<ArrayBuffer>,
