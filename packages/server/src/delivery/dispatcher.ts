@@ -75,6 +75,12 @@ export class Dispatcher {
   #failures = 0;
   /** A poke that came while the loop was busy: the next sleep returns at once instead of missing it. */
   #poked = false;
+  /**
+   * The exclusion set of the last claim that found nothing. Claiming again with the same set can only
+   * find work that an outside wake-up (new work, a moved clock) or the due time announces, and an empty
+   * claim is not free: SQLite walks every due row of the excluded endpoints to find nothing.
+   */
+  #emptyKey: string | null = null;
 
   constructor(options: DispatcherOptions) {
     this.#o = {
@@ -111,6 +117,11 @@ export class Dispatcher {
 
   /** Wakes the loop now (new work, a test that moved its clock). */
   poke(): void {
+    this.#emptyKey = null;
+    this.#wakeLoop();
+  }
+
+  #wakeLoop(): void {
     const wake = this.#wake;
     this.#wake = null;
     if (wake) wake();
@@ -179,13 +190,19 @@ export class Dispatcher {
       }
       let claimed: ClaimedDelivery[];
       const limit = Math.min(this.#o.batchSize, capacity);
+      const excluded = this.#busyEndpoints().sort();
+      const key = excluded.join(' ');
+      if (key === this.#emptyKey) {
+        await this.#sleepUntilDue();
+        continue;
+      }
       this.#poked = false;
       try {
         claimed = await this.#o.store.claimDeliveries({
           workerId: this.#o.workerId,
           limit,
           leaseMs: this.#o.leaseMs,
-          excludeEndpoints: this.#busyEndpoints(),
+          excludeEndpoints: excluded,
         });
         this.#failures = 0;
       } catch (error) {
@@ -196,6 +213,7 @@ export class Dispatcher {
         continue;
       }
       if (claimed.length === 0) {
+        this.#emptyKey = key;
         await this.#sleepUntilDue();
         continue;
       }
@@ -269,7 +287,7 @@ export class Dispatcher {
       // empty claim still walks every due row of the excluded endpoints (the delivery bench spent half
       // its CPU there, at ~2,000 deliveries/s).
       if (this.#running && !this.#held.has(job.endpoint.id) && this.#inFlight.size < this.#o.concurrency) {
-        this.poke();
+        this.#wakeLoop();
       }
     });
     this.#inFlight.set(delivery.id, { job, abort, done });
@@ -391,6 +409,8 @@ export class Dispatcher {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.#wake = null;
+        // The due time or the poll interval came: whatever was not claimable may be now.
+        this.#emptyKey = null;
         resolve();
       }, ms);
       this.#wake = () => {
