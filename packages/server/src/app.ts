@@ -20,8 +20,16 @@ import { createAuthenticator } from './auth/authenticator.ts';
 import { ingestConfig } from './ingest/ingest-config.ts';
 import { ingestRoutes } from './ingest/ingest-routes.ts';
 import { createSourceResolver } from './ingest/source-resolver.ts';
+import { type OpsOptions, opsRoutes } from './ops/ops-routes.ts';
+import type { TlsOptions } from './ops/tls-options.ts';
 
 export type { AppDeps } from './api/api-deps.ts';
+
+/** Operations wiring main.ts passes: the worker's liveness for /readyz and the metrics registry. */
+export interface AppOps extends Pick<OpsOptions, 'workerRunning' | 'metrics'> {
+  /** Serve HTTPS with this certificate and key (ops/tls-options.ts); plain HTTP when absent. */
+  https?: TlsOptions | null;
+}
 
 /** The version the OpenAPI document states; bump with breaking API changes. */
 export const API_VERSION = '0.1.0';
@@ -34,7 +42,7 @@ export const API_VERSION = '0.1.0';
  * const app = await buildApp({ store, config, clock: Date.now, router, maxAttempts, ssrfPolicy });
  * const response = await app.inject({ method: 'GET', url: '/healthz' });
  */
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+export async function buildApp(deps: AppDeps & { ops?: AppOps }): Promise<FastifyInstance> {
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: deps.config.publishMaxBodyBytes,
@@ -44,7 +52,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     return503OnClosing: true,
     frameworkErrors: handleFrameworkError,
-  });
+    // Forwarded headers are believed only from the proxies the operator names; anyone else could forge them.
+    ...(deps.config.trustProxy.length > 0 ? { trustProxy: deps.config.trustProxy } : {}),
+    ...(deps.ops?.https ? { https: deps.ops.https } : {}),
+  }) as unknown as FastifyInstance;
 
   await app.register(swagger, {
     openapi: {
@@ -75,18 +86,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installAuthentication(app, authenticator);
   const eventTypeSchemas = createEventTypeSchemas({ store: deps.store, clock: deps.clock });
 
-  app.get(
-    '/healthz',
-    {
-      schema: {
-        tags: ['Operations'],
-        summary: 'Liveness: the process answers',
-        security: [],
-        response: { 200: { type: 'object', required: ['status'], properties: { status: { const: 'ok' } } } },
-      },
-    },
-    async () => ({ status: 'ok' as const }),
-  );
+  opsRoutes(app, {
+    store: deps.store,
+    workerRunning: deps.ops?.workerRunning ?? null,
+    metrics: deps.ops?.metrics ?? null,
+    metricsToken: deps.config.metricsToken,
+  });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   apiKeyRoutes(app, deps, authenticator);
@@ -116,6 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       resolver,
       config: ingest,
       maxAttempts: deps.maxAttempts,
+      metrics: deps.ops?.metrics ?? null,
     });
   }
   return app;

@@ -46,6 +46,11 @@ export interface HooklineConfig {
   ingestClientRatePerSecond: number;
   publicBaseUrl: string | null;
   defaultSourceAlias: string | null;
+  metrics: boolean;
+  metricsToken: string | null;
+  tlsCert: string | null;
+  tlsKey: string | null;
+  trustProxy: string[];
 }
 
 /** How one option is named in each layer, parsed and documented. */
@@ -238,6 +243,32 @@ export const CONFIG_OPTIONS: { [K in keyof HooklineConfig]: OptionSpec<HooklineC
     parse: optional(
       text({ pattern: /^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/, hint: 'a path such as /webhook' }),
     ),
+  },
+  metrics: {
+    doc: 'Serve Prometheus metrics at GET /metrics; off, no metric is counted at all (no cost).',
+    default: false,
+    parse: boolean,
+  },
+  metricsToken: {
+    doc: 'When set, GET /metrics requires Authorization: Bearer <token> (scrapers have no API key).',
+    default: null,
+    parse: optional(text({ pattern: /^[\x21-\x7e]{16,200}$/, hint: '16+ printable characters, no spaces' })),
+    secret: true,
+  },
+  tlsCert: {
+    doc: 'PEM certificate (chain) file: serve HTTPS directly. Needs tlsKey; read once at start.',
+    default: null,
+    parse: optional(text()),
+  },
+  tlsKey: {
+    doc: 'PEM private key file of tlsCert.',
+    default: null,
+    parse: optional(text()),
+  },
+  trustProxy: {
+    doc: 'Proxy addresses/CIDRs (or loopback, uniquelocal) whose X-Forwarded-For/-Proto are believed; empty: none.',
+    default: [],
+    parse: list(text(), 100),
   },
 };
 

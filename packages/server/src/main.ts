@@ -11,6 +11,9 @@ import { createSsrfPolicy, type SsrfPolicy } from './delivery/ssrf-guard.ts';
 import { createIdGenerator } from './ids.ts';
 import { ensureDefaultSource } from './ingest/default-source.ts';
 import { loadConfig } from './load-config.ts';
+import { instrumentStore } from './ops/instrument-store.ts';
+import { createMetrics, type HooklineMetrics } from './ops/metrics.ts';
+import { loadTlsOptions } from './ops/tls-options.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 import type { Endpoint } from './store/types.ts';
@@ -20,6 +23,8 @@ import { startWorker } from './worker.ts';
 export interface WorkerHandle extends ResendHandle {
   /** Stop claiming, finish or release in-flight deliveries; resolves when done. */
   stop(): Promise<void>;
+  /** False once the delivery loop stopped (for /readyz); absent means running until stopped. */
+  running?(): boolean;
 }
 
 /** Everything a worker needs, built once by `runServer`. */
@@ -31,6 +36,8 @@ export interface WorkerContext {
   router: MessageRouter;
   maxAttempts: (endpoint: Endpoint) => number;
   ssrfPolicy: SsrfPolicy;
+  /** Delivery metrics; null or absent when metrics are off. */
+  metrics?: HooklineMetrics | null;
 }
 
 export interface RunServerOptions {
@@ -76,6 +83,8 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
   const loaded = loadConfig({ argv: options.argv, env: options.env, cwd: options.cwd ?? process.cwd() });
   if (!loaded.ok) throw new StartupError(`invalid configuration:\n  ${loaded.errors.join('\n  ')}`, 2);
   const config = loaded.config;
+  const tls = loadTlsOptions(config);
+  if (!tls.ok) throw new StartupError(`invalid configuration:\n  ${tls.error}`, 2);
   const print = options.print ?? ((text: string) => process.stdout.write(text));
   const logger = pino(
     {
@@ -90,7 +99,7 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
   if (config.dev)
     logger.warn('DEV MODE: deliveries may reach loopback addresses; never run this in production');
 
-  const store = await openStore(
+  const openedStore = await openStore(
     config.database,
     { clock, newId: createIdGenerator(clock) },
     {
@@ -99,6 +108,9 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
       maxBodyBytes: Math.max(config.ingestMaxBodyBytes, config.publishMaxBodyBytes),
     },
   );
+  const metrics = config.metrics ? createMetrics({ store: openedStore, clock }) : null;
+  // With metrics off the store is used as is: no wrapper, no timing on the write path.
+  const store = metrics ? instrumentStore(openedStore, metrics) : openedStore;
   let worker: WorkerHandle | null = null;
   let app: FastifyInstance | null = null;
   let closing: Promise<void> | null = null;
@@ -133,6 +145,7 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
         router,
         maxAttempts: attemptsFor,
         ssrfPolicy,
+        metrics,
       });
     }
     let url: string | null = null;
@@ -152,6 +165,11 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
         logger,
         dispatcher: worker,
         ingest: { config: ingestOptionsOf(config) },
+        ops: {
+          workerRunning: worker ? () => worker?.running?.() ?? true : null,
+          metrics,
+          https: tls.tls,
+        },
       });
       // Slow-header clients (slowloris) are cut after 10 s instead of Node's 60 s; slow bodies are
       // the ingest path's own 408 (ingestBodyTimeoutMs).

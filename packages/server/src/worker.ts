@@ -61,7 +61,11 @@ export async function startWorker(
     leaseMs: config.workerLeaseMs,
     ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
     onCommitted: (result, ctx) => {
-      if (result.endpoint?.effect === 'disable') context.router.invalidate();
+      context.metrics?.attempt(result);
+      if (result.endpoint?.effect === 'disable') {
+        context.router.invalidate();
+        context.metrics?.endpointDisabled('gone');
+      }
       events.onCommitted(result, ctx);
     },
   });
@@ -83,6 +87,7 @@ export async function startWorker(
                 disableAfterMs: config.endpointDisableAfterMs,
                 onDisabled: async (endpoint, reason) => {
                   context.router.invalidate();
+                  context.metrics?.endpointDisabled('health_sweep');
                   logger.warn({ endpointId: endpoint.id, reason }, 'endpoint disabled');
                   await events.publish('endpoint.disabled', endpoint.tenant, {
                     endpointId: endpoint.id,
@@ -119,6 +124,7 @@ export async function startWorker(
   return {
     dispatcher,
     resend: (messageId, endpoint) => dispatcher.resend(messageId, endpoint),
+    running: () => stopping === null,
     stop() {
       stopping ??= (async () => {
         await jobs.stop();

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } f
 import { maxAttempts as defaultMaxAttempts } from '../delivery/retry-policy.ts';
 import type { Router } from '../delivery/router.ts';
 import { ApiError } from '../errors.ts';
+import type { IngestMetrics, IngestOutcome } from '../ops/metrics.ts';
 import type { Store } from '../store/store.ts';
 import { isStoreError } from '../store/store-error.ts';
 import type { Endpoint, Source } from '../store/types.ts';
@@ -24,6 +25,28 @@ export interface IngestRoutesOptions {
   maxAttempts?: (endpoint: Endpoint) => number;
   /** Also answer `POST /{alias}` for sources with an alias (e.g. `/webhook`). Default true. */
   aliasRoutes?: boolean;
+  /** Counts each request's outcome by source; null or absent when metrics are off. */
+  metrics?: IngestMetrics | null;
+}
+
+/** The metrics outcome of a refused request. */
+function outcomeOf(code: string, status: number): IngestOutcome {
+  switch (code) {
+    case 'signature_missing':
+    case 'invalid_signature':
+    case 'invalid_token':
+      return 'bad_signature';
+    case 'timestamp_out_of_window':
+      return 'expired';
+    case 'payload_too_large':
+      return 'too_large';
+    case 'rate_limited':
+      return 'rate_limited';
+    case 'source_not_found':
+      return 'not_found';
+    default:
+      return status >= 500 ? 'error' : 'rejected';
+  }
 }
 
 function toIngestError(error: FastifyError): IngestError {
@@ -70,6 +93,9 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
   const perSource = createRateLimiter(config.perSourceRate, { clock, maxKeys: config.rateLimiterMaxKeys });
   const perClient = createRateLimiter(config.perClientRate, { clock, maxKeys: config.rateLimiterMaxKeys });
   const sources = new WeakMap<FastifyRequest, Source>();
+  const metrics = options.metrics ?? null;
+  // The source id of requests refused before `sources` is set (rate limits), for the outcome label.
+  const sourceIds = new WeakMap<FastifyRequest, string>();
   const deps = {
     store: options.store,
     router: options.router,
@@ -101,10 +127,12 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
       // Malformed HTTP that Fastify refused (e.g. a Content-Length that does not match the body): the
       // sender's mistake, answered in the API's catalog shape rather than logged as our failure.
       const apiError = new ApiError('validation_failed', 'The request is malformed HTTP.');
+      metrics?.ingest(sourceIds.get(request) ?? 'unknown', 'rejected');
       return reply.code(apiError.status).header('connection', 'close').send(apiError.toBody());
     }
     const ingestError = toIngestError(error);
     if (ingestError.code === 'internal_error') request.log.error({ err: error }, 'ingest failed');
+    metrics?.ingest(sourceIds.get(request) ?? 'unknown', outcomeOf(ingestError.code, ingestError.status));
     reply.code(ingestError.status).headers(ingestError.headers);
     if (ingestError.retryAfterSeconds !== undefined) {
       reply.header('retry-after', String(ingestError.retryAfterSeconds));
@@ -121,6 +149,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
   async function admit(request: FastifyRequest, source: Source | null): Promise<void> {
     const close = { closeConnection: hasBody(request) };
     if (source === null || source.disabled) throw new IngestError('source_not_found', close);
+    if (metrics) sourceIds.set(request, source.id);
     const bySource = perSource.take(source.id);
     if (!bySource.ok) {
       throw new IngestError('rate_limited', { ...close, retryAfterSeconds: bySource.retryAfterSeconds });
@@ -148,6 +177,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
       },
       { source, body, headers: request.headers, url: base + request.url, subPath },
     );
+    metrics?.ingest(source.id, outcome.duplicate ? 'duplicate' : 'accepted');
     return reply
       .code(source.response.status)
       .header('content-type', source.response.contentType)
