@@ -1,0 +1,106 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** Test helpers that drive the real `hookline` binary in child processes, as a user would. */
+
+const ROOT = resolve(import.meta.dirname, '../../../..');
+const NODE = join(ROOT, 'node_modules/.bin/node');
+const BIN = join(ROOT, 'packages/server/src/cli/bin.ts');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `hookline …` to completion (stdin optional). */
+export function hookline(
+  args: readonly string[],
+  options: { env?: Record<string, string>; stdin?: string | Buffer; cwd?: string } = {},
+): Promise<CliResult> {
+  return new Promise((resolvePromise) => {
+    const child = execFile(
+      NODE,
+      [BIN, ...args],
+      {
+        cwd: options.cwd ?? ROOT,
+        env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...options.env },
+        timeout: 30_000,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolvePromise({ code, stdout, stderr });
+      },
+    );
+    child.stdin?.end(options.stdin ?? '');
+  });
+}
+
+/** A running `hookline serve` child. */
+export interface ServedHookline {
+  url: string;
+  adminKey: string;
+  child: ChildProcess;
+  output(): string;
+  /** SIGTERM, then waits for the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** A fresh temp dir for a test's database and files. */
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'hookline-cli-'));
+}
+
+/** Starts `hookline serve --port 0` on the given database and waits for its URL line. */
+export function serve(database: string, extra: readonly string[] = [], env: Record<string, string> = {}) {
+  const child = spawn(
+    NODE,
+    [BIN, 'serve', '--port', '0', '--database', database, '--log-level', 'warn', ...extra],
+    {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    output += chunk;
+  });
+  return new Promise<ServedHookline>((resolvePromise, reject) => {
+    const exited = new Promise<number | null>((resolveExit) => child.on('exit', (code) => resolveExit(code)));
+    child.on('exit', (code) =>
+      reject(new Error(`hookline serve exited with ${code} before listening:\n${output}`)),
+    );
+    child.stdout.on('data', (chunk: string) => {
+      output += chunk;
+      const url = /^Hookline listening on (\S+)$/m.exec(output)?.[1];
+      if (!url) return;
+      resolvePromise({
+        url,
+        adminKey: /^ {2}(hk_\S+)$/m.exec(output)?.[1] ?? '',
+        child,
+        output: () => output,
+        stop: () => {
+          child.kill('SIGTERM');
+          return exited;
+        },
+      });
+    });
+  });
+}
+
+/** A loopback port nothing listens on (bound, then closed), for "connection refused" cases. */
+export function closedPort(): Promise<number> {
+  return new Promise((resolvePromise) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePromise(port));
+    });
+  });
+}

@@ -1,0 +1,23 @@
+import type { Command } from './command.ts';
+import { configCommand } from './config-command.ts';
+import { endpointsCommand, eventTypesCommand, keysCommand, sourcesCommand } from './resources.ts';
+import { sendCommand } from './send-command.ts';
+import { serveCommand } from './serve-command.ts';
+import { verifyCommand } from './verify-command.ts';
+
+/** Every `hookline` command, in the order the top-level help lists them. */
+export const COMMANDS: readonly Command[] = [
+  serveCommand,
+  configCommand,
+  sendCommand,
+  verifyCommand,
+  endpointsCommand,
+  sourcesCommand,
+  keysCommand,
+  eventTypesCommand,
+];
+
+/** The command called `name` or one of its aliases. */
+export function findCommand(name: string): Command | undefined {
+  return COMMANDS.find((command) => command.name === name || command.aliases?.includes(name));
+}

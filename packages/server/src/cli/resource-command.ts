@@ -1,0 +1,140 @@
+import { API_FLAGS, clientFromFlags, listAll } from './api-client.ts';
+import { type FlagSpecs, type ParsedArgs, parseCommandArgs, stringFlag } from './args.ts';
+import { UsageError } from './cli-errors.ts';
+import type { CliIo } from './cli-io.ts';
+import type { Command } from './command.ts';
+import { readJsonObject } from './read-data.ts';
+import { renderTable } from './table.ts';
+
+type Action = 'list' | 'create' | 'get' | 'update' | 'delete';
+
+/** How one management resource maps onto `hookline <name> <action>`. */
+export interface ResourceSpec {
+  name: string;
+  aliases?: readonly string[];
+  /** API path, e.g. `/v1/endpoints`. */
+  path: string;
+  /** What the resource is, for help text. */
+  noun: string;
+  actions: readonly Action[];
+  columns: readonly string[];
+  /** Convenience flags for create/update, each mapped into the JSON body (`--data` is merged under them). */
+  fields: Record<string, { body: string; list?: boolean; help: string }>;
+  examples: string;
+}
+
+/** Builds the `list|create|get|update|delete` command of one resource. */
+export function resourceCommand(spec: ResourceSpec): Command {
+  const fieldFlags: FlagSpecs = {};
+  for (const flag of Object.keys(spec.fields)) fieldFlags[flag] = { type: 'string' };
+  const fieldHelp = Object.entries(spec.fields)
+    .map(([flag, field]) => `  --${flag.padEnd(14)} ${field.help}`)
+    .join('\n');
+  const help = `Usage: hookline ${spec.name} <${spec.actions.join('|')}> [ID] [flags]
+
+Manages ${spec.noun} through the API (${spec.path}).
+
+Flags:
+  --server URL      Hookline server (default http://127.0.0.1:8080, or HOOKLINE_SERVER)
+  --api-key KEY     API key (or HOOKLINE_API_KEY)
+  --json            print the API's JSON instead of a table
+  --data JSON       request body for create/update, inline or @file.json
+${fieldHelp}
+
+Examples:
+${spec.examples}`;
+  return {
+    name: spec.name,
+    ...(spec.aliases ? { aliases: spec.aliases } : {}),
+    summary: `${spec.actions.join(', ')}: ${spec.noun}`,
+    help,
+    async run(argv, io) {
+      const args = parseCommandArgs(argv, { ...API_FLAGS, data: { type: 'string' }, ...fieldFlags });
+      const [action, id] = args.positionals;
+      if (!action) throw new UsageError(`missing action: hookline ${spec.name} <${spec.actions.join('|')}>`);
+      if (!(spec.actions as readonly string[]).includes(action)) {
+        throw new UsageError(`unknown action "${action}" for ${spec.name}: use ${spec.actions.join(', ')}`);
+      }
+      const needsId = action === 'get' || action === 'update' || action === 'delete';
+      if (needsId && !id) throw new UsageError(`hookline ${spec.name} ${action} needs an id`);
+      const client = clientFromFlags(args.flags, io.env);
+      const itemPath = `${spec.path}/${encodeURIComponent(id ?? '')}`;
+      switch (action as Action) {
+        case 'list': {
+          const items = await listAll(client, spec.path);
+          printItems(io, args, spec, items as Record<string, unknown>[]);
+          return 0;
+        }
+        case 'get': {
+          const { body } = await client.request('GET', itemPath);
+          printItems(io, args, spec, [body as Record<string, unknown>], true);
+          return 0;
+        }
+        case 'create': {
+          const { body } = await client.request('POST', spec.path, bodyFrom(args, spec));
+          printItems(io, args, spec, [body as Record<string, unknown>], true);
+          return 0;
+        }
+        case 'update': {
+          const { body } = await client.request('PATCH', itemPath, bodyFrom(args, spec));
+          printItems(io, args, spec, [body as Record<string, unknown>], true);
+          return 0;
+        }
+        case 'delete': {
+          await client.request('DELETE', itemPath);
+          if (args.flags.json) io.out(`${JSON.stringify({ deleted: id })}\n`);
+          else io.out(`deleted ${id}\n`);
+          return 0;
+        }
+      }
+    },
+  };
+}
+
+function bodyFrom(args: ParsedArgs, spec: ResourceSpec): Record<string, unknown> {
+  const data = stringFlag(args, 'data');
+  const body = data ? readJsonObject(data) : {};
+  for (const [flag, field] of Object.entries(spec.fields)) {
+    const value = stringFlag(args, flag);
+    if (value === undefined) continue;
+    setPath(body, field.body, field.list ? value.split(',').map((part) => part.trim()) : value);
+  }
+  if (Object.keys(body).length === 0) throw new UsageError('nothing to send: give --data or field flags');
+  return body;
+}
+
+/** Sets `a.b` inside nested objects, so `--scheme` can fill `verification.scheme`. */
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  const last = parts.pop() as string;
+  let node = target;
+  for (const part of parts) {
+    const next = node[part];
+    node[part] = next !== null && typeof next === 'object' ? next : {};
+    node = node[part] as Record<string, unknown>;
+  }
+  node[last] = value;
+}
+
+function printItems(
+  io: CliIo,
+  args: ParsedArgs,
+  spec: ResourceSpec,
+  items: Record<string, unknown>[],
+  single = false,
+): void {
+  if (args.flags.json) {
+    io.out(`${JSON.stringify(single ? items[0] : items, null, 2)}\n`);
+    return;
+  }
+  if (single) {
+    // One resource: every field, including the secret or key a create returns only once.
+    const item = items[0] ?? {};
+    const width = Math.max(...Object.keys(item).map((key) => key.length));
+    for (const [key, value] of Object.entries(item)) {
+      io.out(`${key.padEnd(width)}  ${typeof value === 'string' ? value : JSON.stringify(value)}\n`);
+    }
+    return;
+  }
+  io.out(renderTable(spec.columns, items));
+}

@@ -1,0 +1,73 @@
+import { resourceCommand } from './resource-command.ts';
+
+/** `hookline endpoints …` */
+export const endpointsCommand = resourceCommand({
+  name: 'endpoints',
+  path: '/v1/endpoints',
+  noun: 'delivery endpoints',
+  actions: ['list', 'create', 'get', 'update', 'delete'],
+  columns: ['id', 'url', 'eventTypes', 'disabled', 'description'],
+  fields: {
+    url: { body: 'url', help: 'destination URL' },
+    events: { body: 'eventTypes', list: true, help: 'event types, comma separated, * wildcards' },
+    description: { body: 'description', help: 'free text' },
+  },
+  examples: `  hookline endpoints list
+  hookline endpoints create --url https://example.com/hooks --events 'invoice.*,user.created'
+  hookline endpoints update ep_123 --data '{"rateLimit":10}'
+  hookline endpoints delete ep_123 --json`,
+});
+
+/** `hookline sources …` */
+export const sourcesCommand = resourceCommand({
+  name: 'sources',
+  path: '/v1/sources',
+  noun: 'inbound sources (ingest URLs)',
+  actions: ['list', 'create', 'get', 'update', 'delete'],
+  columns: ['id', 'name', 'verification.scheme', 'ingestPath', 'alias', 'disabled'],
+  fields: {
+    name: { body: 'name', help: 'unique source name' },
+    scheme: {
+      body: 'verification.scheme',
+      help: 'verification scheme (stripe, github, standard-webhooks, hmac, none, …)',
+    },
+    secret: { body: 'secret', help: 'verification secret (generated when omitted and the scheme allows)' },
+  },
+  examples: `  hookline sources list
+  hookline sources create --name stripe --scheme stripe --secret whsec_…
+  hookline sources get src_123 --json`,
+});
+
+/** `hookline keys …` */
+export const keysCommand = resourceCommand({
+  name: 'keys',
+  aliases: ['api-keys'],
+  path: '/v1/api-keys',
+  noun: 'API keys',
+  actions: ['list', 'create', 'delete'],
+  columns: ['id', 'name', 'scopes', 'tenant', 'prefix', 'createdAt'],
+  fields: {
+    name: { body: 'name', help: 'what the key is for' },
+    scopes: { body: 'scopes', list: true, help: 'admin, publish, read (comma separated)' },
+    tenant: { body: 'tenant', help: 'restrict the key to one tenant' },
+  },
+  examples: `  hookline keys list
+  hookline keys create --name billing --scopes publish --tenant acme
+  hookline keys delete key_123`,
+});
+
+/** `hookline event-types …` */
+export const eventTypesCommand = resourceCommand({
+  name: 'event-types',
+  path: '/v1/event-types',
+  noun: 'event types of the catalog',
+  actions: ['list', 'create', 'get', 'update', 'delete'],
+  columns: ['name', 'description', 'enforceSchema', 'archived'],
+  fields: {
+    name: { body: 'name', help: 'event type name, e.g. invoice.paid' },
+    description: { body: 'description', help: 'free text' },
+  },
+  examples: `  hookline event-types list
+  hookline event-types create --name invoice.paid --description 'An invoice was paid'
+  hookline event-types update invoice.paid --data '{"archived":true}'`,
+});
