@@ -15,6 +15,7 @@ import { publishRoutes } from './api/publish.ts';
 import { recoveryRoutes } from './api/recovery.ts';
 import { SHARED_SCHEMAS } from './api/schemas/resources.ts';
 import { sourcesRoutes } from './api/sources.ts';
+import { streamRoutes } from './api/stream.ts';
 import { installValidatorCompiler } from './api/validator-compiler.ts';
 import { createAuthenticator } from './auth/authenticator.ts';
 import { ingestConfig } from './ingest/ingest-config.ts';
@@ -102,6 +103,7 @@ export async function buildApp(deps: AppDeps & { ops?: AppOps }): Promise<Fastif
   messageRoutes(app, deps);
   deliveryRoutes(app, deps);
   recoveryRoutes(app, deps);
+  streamRoutes(app, deps);
   if (deps.ingest) {
     const ingest = ingestConfig(deps.ingest.config);
     // One resolver for both, so a source written through the API takes effect on ingest at once.
