@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +11,18 @@ describe('hookline CLI basics', () => {
   test('--help lists every command with exit 0; no command is a usage error (2)', async () => {
     const help = await hookline(['--help']);
     assert.equal(help.code, 0);
-    for (const name of ['serve', 'config', 'send', 'verify', 'endpoints', 'sources', 'keys', 'event-types']) {
+    for (const name of [
+      'serve',
+      'config',
+      'send',
+      'verify',
+      'listen',
+      'tail',
+      'endpoints',
+      'sources',
+      'keys',
+      'event-types',
+    ]) {
       assert.match(help.stdout, new RegExp(`^  ${name} `, 'm'));
     }
     assert.equal((await hookline([])).code, 2);
@@ -184,6 +196,47 @@ describe('hookline serve and the API commands', () => {
     );
     const noGet = await hookline(['keys', 'get', 'key_x', ...api()]);
     assert.equal(noGet.code, 2);
+  });
+
+  test('tail --json prints each new message as one JSON line', async () => {
+    const child = spawn(
+      process.execPath,
+      [join(import.meta.dirname, 'bin.ts'), 'tail', '--json', '--events', 'tail.*', ...api()],
+      {
+        env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    const line = new Promise<string>((done) =>
+      child.stdout.on('data', (chunk: string) => {
+        stdout += chunk;
+        if (stdout.includes('\n')) done(stdout.split('\n')[0] ?? '');
+      }),
+    );
+    await new Promise<void>((done) =>
+      child.stderr.on('data', (chunk: string) => {
+        stderr += chunk;
+        if (stderr.includes('Tailing: from now')) done();
+      }),
+    );
+    for (const eventType of ['other.thing', 'tail.seen']) {
+      const response = await fetch(`${server.url}/v1/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ eventType, payload: { x: 1 } }),
+      });
+      assert.equal(response.status, 202);
+    }
+    const message = JSON.parse(await line) as { eventType: string; bodyBase64: string };
+    const exited = new Promise<number | null>((done) => child.on('exit', done));
+    child.kill('SIGINT');
+    assert.equal(await exited, 0);
+    assert.equal(message.eventType, 'tail.seen');
+    assert.equal(Buffer.from(message.bodyBase64, 'base64').toString(), '{"x":1}');
   });
 
   test('send --source signs with the source’s scheme; a wrong secret is refused and exits 1', async () => {

@@ -1,8 +1,10 @@
 import type { Command } from './command.ts';
 import { configCommand } from './config-command.ts';
+import { listenCommand } from './listen-command.ts';
 import { endpointsCommand, eventTypesCommand, keysCommand, sourcesCommand } from './resources.ts';
 import { sendCommand } from './send-command.ts';
 import { serveCommand } from './serve-command.ts';
+import { tailCommand } from './tail-command.ts';
 import { verifyCommand } from './verify-command.ts';
 
 /** Every `hookline` command, in the order the top-level help lists them. */
@@ -11,6 +13,8 @@ export const COMMANDS: readonly Command[] = [
   configCommand,
   sendCommand,
   verifyCommand,
+  listenCommand,
+  tailCommand,
   endpointsCommand,
   sourcesCommand,
   keysCommand,
