@@ -18,6 +18,7 @@ describe('hookline CLI basics', () => {
       'verify',
       'listen',
       'tail',
+      'replay',
       'endpoints',
       'sources',
       'keys',
@@ -35,6 +36,9 @@ describe('hookline CLI basics', () => {
       'send',
       'trigger',
       'verify',
+      'listen',
+      'tail',
+      'replay',
       'endpoints',
       'sources',
       'keys',
@@ -99,7 +103,8 @@ describe('hookline serve and the API commands', () => {
   let dir: string;
   before(async () => {
     dir = tempDir();
-    server = await serve(join(dir, 'hookline.db'));
+    // --dev lets deliveries reach the loopback receiver of the replay test.
+    server = await serve(join(dir, 'hookline.db'), ['--dev']);
   });
   after(async () => {
     assert.equal(await server.stop(), 0);
@@ -237,6 +242,75 @@ describe('hookline serve and the API commands', () => {
     assert.equal(await exited, 0);
     assert.equal(message.eventType, 'tail.seen');
     assert.equal(Buffer.from(message.bodyBase64, 'base64').toString(), '{"x":1}');
+  });
+
+  test('replay resends a message to its endpoint; --dry-run sends nothing; a window dry run lists failures', async () => {
+    const hits: string[] = [];
+    let onHit: (() => void) | null = null;
+    const receiver = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        hits.push(String(request.headers['webhook-id']));
+        response.writeHead(200).end();
+        onHit?.();
+      });
+    });
+    await new Promise<void>((done) => receiver.listen(0, '127.0.0.1', done));
+    const hit = (count: number) =>
+      new Promise<void>((done) => {
+        onHit = () => hits.length >= count && done();
+        onHit();
+      });
+    try {
+      const target = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/in`;
+      const created = await hookline([
+        'endpoints',
+        'create',
+        ...api(),
+        '--url',
+        target,
+        '--events',
+        'replay.*',
+        '--json',
+      ]);
+      assert.equal(created.code, 0, created.stderr);
+      const endpointId = (JSON.parse(created.stdout) as { id: string }).id;
+      const published = await fetch(`${server.url}/v1/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
+        body: '{"eventType":"replay.me","payload":{"a":1}}',
+      });
+      const messageId = ((await published.json()) as { id: string }).id;
+      await hit(1);
+
+      const dry = await hookline(['replay', messageId, ...api(), '--dry-run']);
+      assert.equal(dry.code, 0, dry.stderr);
+      assert.match(dry.stdout, new RegExp(`^would resend ${messageId} → ${endpointId}$`, 'm'));
+      assert.equal(hits.length, 1);
+
+      const replayed = await hookline(['replay', messageId, ...api()]);
+      assert.equal(replayed.code, 0, replayed.stdout + replayed.stderr);
+      assert.match(replayed.stdout, /^\[#{20}\] 1\/1 msg_\S+ → ep_\S+: 200$/m);
+      assert.match(replayed.stdout, /^done: 1 succeeded, 0 failed of 1$/m);
+      await hit(2);
+      assert.equal(hits[1], hits[0], 'the resend carries the same webhook-id');
+
+      const window = await hookline([
+        'replay',
+        '--endpoint',
+        endpointId,
+        '--since',
+        '1h',
+        '--dry-run',
+        ...api(),
+      ]);
+      assert.equal(window.code, 0, window.stderr);
+      assert.match(window.stdout, /^dry run: 0 deliveries of ep_\S+ since \S+ would be recovered$/m);
+      const badTime = await hookline(['replay', '--endpoint', endpointId, '--since', 'yesterday', ...api()]);
+      assert.equal(badTime.code, 2);
+    } finally {
+      receiver.close();
+    }
   });
 
   test('send --source signs with the source’s scheme; a wrong secret is refused and exits 1', async () => {

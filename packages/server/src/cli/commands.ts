@@ -1,6 +1,7 @@
 import type { Command } from './command.ts';
 import { configCommand } from './config-command.ts';
 import { listenCommand } from './listen-command.ts';
+import { replayCommand } from './replay-command.ts';
 import { endpointsCommand, eventTypesCommand, keysCommand, sourcesCommand } from './resources.ts';
 import { sendCommand } from './send-command.ts';
 import { serveCommand } from './serve-command.ts';
@@ -15,6 +16,7 @@ export const COMMANDS: readonly Command[] = [
   verifyCommand,
   listenCommand,
   tailCommand,
+  replayCommand,
   endpointsCommand,
   sourcesCommand,
   keysCommand,
