@@ -14,7 +14,7 @@ export const endpointsCommand = resourceCommand({
   },
   examples: `  hookline endpoints list
   hookline endpoints create --url https://example.com/hooks --events 'invoice.*,user.created'
-  hookline endpoints update ep_123 --data '{"rateLimit":10}'
+  hookline endpoints update ep_123 --data '{"rateLimitPerSecond":10}'
   hookline endpoints delete ep_123 --json`,
 });
 
