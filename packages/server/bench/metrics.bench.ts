@@ -1,0 +1,126 @@
+// Cost of metrics on delivery throughput: the same run with `--metrics false` and `--metrics true`,
+// alternated (off, on, off, on, …) after a discarded warm-up run, so drift on this shared machine hits
+// both alike. Each run is the real runServer (API + worker, SQLite in a temp dir) publishing through
+// /v1/messages/batch to 3 endpoints at a local keep-alive receiver; throughput = deliveries the receiver
+// saw / time from first publish to last delivery. The baseline is the metrics-off run in the same process;
+// the figure is the on/off ratio of the medians (target ≥ 0.9). Progress on stderr, one JSON object as
+// the last line of stdout.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { request } from 'undici';
+import { runServer } from '../src/main.ts';
+import { startWorker } from '../src/worker.ts';
+
+const ENDPOINTS = 3;
+const MESSAGES = 3_000;
+const BATCH = 500;
+const ROUNDS = 3;
+const RUN_DEADLINE_MS = 20_000;
+const ADMIN_KEY = 'hk_bench_metrics_admin_key_0123456789';
+const log = (text: string) => process.stderr.write(`metrics bench: ${text}\n`);
+
+let received = 0;
+const receiver = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    received += 1;
+    res.writeHead(204).end();
+  });
+});
+await new Promise<void>((ready) => receiver.listen(0, '127.0.0.1', ready));
+const receiverPort = (receiver.address() as AddressInfo).port;
+
+async function run(metrics: boolean): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'hookline-metrics-bench-'));
+  const server = await runServer({
+    argv: ['--port', '0', '--database', join(dir, 'bench.db'), '--dev', '--log-level', 'silent'].concat([
+      '--metrics',
+      String(metrics),
+      '--default-source-alias',
+      '',
+    ]),
+    env: { HOOKLINE_ADMIN_API_KEY: ADMIN_KEY },
+    cwd: dir,
+    print: () => {},
+    logStream: { write: () => true },
+    startWorker: (context) => startWorker(context, { maintenanceEveryMs: 0 }),
+  });
+  try {
+    const call = async (path: string, body: unknown) => {
+      const response = await request(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const text = await response.body.text();
+      if (response.statusCode >= 300) throw new TypeError(`${path}: ${response.statusCode} ${text}`);
+    };
+    for (let i = 0; i < ENDPOINTS; i += 1) {
+      await call('/v1/endpoints', { url: `http://127.0.0.1:${receiverPort}/e${i}` });
+    }
+    received = 0;
+    const expected = MESSAGES * ENDPOINTS;
+    const started = performance.now();
+    for (let sent = 0; sent < MESSAGES; sent += BATCH) {
+      const messages = Array.from({ length: BATCH }, (_, i) => ({
+        eventType: 'order.paid',
+        payload: { n: sent + i, amount: 4200, currency: 'eur' },
+      }));
+      await call('/v1/messages/batch', { messages });
+    }
+    while (received < expected) {
+      if (performance.now() - started > RUN_DEADLINE_MS) {
+        throw new TypeError(`only ${received}/${expected} deliveries within ${RUN_DEADLINE_MS} ms`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const perSecond = received / ((performance.now() - started) / 1000);
+    if (metrics) {
+      // Proof the counters ran (a few of the last attempts may still await their commit).
+      const scrape = await request(`${server.url}/metrics`);
+      const text = await scrape.body.text();
+      const line = text
+        .split('\n')
+        .find((l) => l.startsWith('hookline_delivery_attempts_total{outcome="succeeded"'));
+      log(`scrape: ${line ?? 'no delivery counter!'}`);
+    }
+    return perSecond;
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// One discarded run first: the first run of a process pays for JIT warm-up and would bias the off side.
+log(`warm-up: ${(await run(false)).toFixed(0)} deliveries/s (discarded)`);
+const off: number[] = [];
+const on: number[] = [];
+for (let round = 0; round < ROUNDS; round += 1) {
+  off.push(await run(false));
+  log(`round ${round + 1} metrics off: ${off.at(-1)?.toFixed(0)} deliveries/s`);
+  on.push(await run(true));
+  log(`round ${round + 1} metrics on:  ${on.at(-1)?.toFixed(0)} deliveries/s`);
+}
+receiver.close();
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+const offRate = median(off);
+const onRate = median(on);
+process.stdout.write(
+  `${JSON.stringify({
+    engine: 'sqlite',
+    endpoints: ENDPOINTS,
+    messagesPerRun: MESSAGES,
+    deliveriesPerSecondMetricsOff: Math.round(offRate),
+    deliveriesPerSecondMetricsOn: Math.round(onRate),
+    ratioOnToOff: Number((onRate / offRate).toFixed(3)),
+    runs: { off: off.map(Math.round), on: on.map(Math.round) },
+  })}\n`,
+);
