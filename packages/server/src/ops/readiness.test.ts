@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createIdGenerator } from '../ids.ts';
+import { openTestStore, pgSkip } from '../store/postgres/test-database.ts';
 import { createSqliteStore } from '../store/sqlite/create-sqlite-store.ts';
 import { checkReadiness } from './readiness.ts';
 
@@ -60,4 +61,25 @@ test('a store whose ping throws is reported as not ready rather than crashing th
   };
   const result = await checkReadiness({ store, workerRunning: null });
   assert.deepEqual(result, { ready: false, checks: { store: 'connection refused', worker: 'not_run' } });
+});
+
+test('PostgreSQL: ready when migrated; a database that goes away makes /readyz fail with the reason', {
+  skip: pgSkip,
+}, async () => {
+  const { store, database } = await openTestStore();
+  try {
+    assert.deepEqual(await checkReadiness({ store, workerRunning: null }), {
+      ready: true,
+      checks: { store: 'ok', worker: 'not_run' },
+    });
+    // DROP … WITH (FORCE) ends this store's sessions too: the next ping meets a dead connection.
+    await database.drop();
+    const gone = await checkReadiness({ store, workerRunning: null });
+    assert.equal(gone.ready, false);
+    assert.notEqual(gone.checks.store, 'ok');
+    assert.ok(gone.checks.store.length > 0);
+  } finally {
+    await store.close().catch(() => {});
+    await database.drop();
+  }
 });
