@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Webhook } from 'standardwebhooks';
 import { createOpsTestApp } from './ops-test-app.ts';
 
 const METRICS_TOKEN = 'scrape-token-0123456789';
+const WHSEC = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 
 /** The value of one sample line (`name{labels} value`) in a Prometheus text exposition. */
 function sample(text: string, series: string): number | null {
@@ -43,7 +45,10 @@ test('metrics off: no /metrics route and no registry', async (t) => {
 });
 
 test('/metrics behind its token counts ingest outcomes by source, stored messages and queue depth', async (t) => {
-  const ops = await createOpsTestApp({ config: { metrics: true, metricsToken: METRICS_TOKEN } });
+  const ops = await createOpsTestApp({
+    config: { metrics: true, metricsToken: METRICS_TOKEN },
+    ingest: { perSourceRate: { ratePerSecond: 1, burst: 5 } },
+  });
   t.after(() => ops.close());
   const auth = { authorization: `Bearer ${ops.adminKey}` };
   for (const headers of [{}, { authorization: `Bearer ${METRICS_TOKEN}x` }, auth]) {
@@ -70,7 +75,11 @@ test('/metrics behind its token counts ingest outcomes by source, stored message
     dedupRule: { kind: 'header', name: 'idempotency-key' },
     maxBodyBytes: 1024,
   });
-  const signed = await createSource({ name: 'signed', verification: { scheme: 'standard-webhooks' } });
+  const signed = await createSource({
+    name: 'signed',
+    verification: { scheme: 'standard-webhooks' },
+    secret: WHSEC,
+  });
   const post = (url: string, payload: string, headers: Record<string, string> = {}) =>
     ops.app.inject({
       method: 'POST',
@@ -83,6 +92,17 @@ test('/metrics behind its token counts ingest outcomes by source, stored message
   assert.equal((await post(open.ingestPath, '{"a":2}', { 'idempotency-key': 'k2' })).statusCode, 202);
   assert.equal((await post(open.ingestPath, JSON.stringify({ pad: 'x'.repeat(2000) }))).statusCode, 413);
   assert.equal((await post(signed.ingestPath, '{}')).statusCode, 401);
+  // Correctly signed, but 10 minutes old: outside the 300 s window.
+  const stale = new Webhook(WHSEC).sign('msg_stale', new Date(ops.clock() - 600_000), '{}');
+  const old = await post(signed.ingestPath, '{}', {
+    'webhook-id': 'msg_stale',
+    'webhook-timestamp': String(Math.floor((ops.clock() - 600_000) / 1000)),
+    'webhook-signature': stale,
+  });
+  assert.equal(old.statusCode, 400, old.body);
+  // The open source has used its burst of 5 (4 requests above + this one); the next is refused.
+  assert.equal((await post(open.ingestPath, '{"a":3}')).statusCode, 202);
+  assert.equal((await post(open.ingestPath, '{"a":4}')).statusCode, 429);
   assert.equal((await post('/in/AAAAAAAAAAAAAAAAAAAAAA', '{}')).statusCode, 404);
   const published = await ops.app.inject({
     method: 'POST',
@@ -103,15 +123,17 @@ test('/metrics behind its token counts ingest outcomes by source, stored message
   const text = response.body;
   const ingest = (source: string, outcome: string) =>
     sample(text, `hookline_ingest_requests_total{source="${source}",outcome="${outcome}"}`);
-  assert.equal(ingest(open.id, 'accepted'), 2);
+  assert.equal(ingest(open.id, 'accepted'), 3);
+  assert.equal(ingest(open.id, 'rate_limited'), 1);
+  assert.equal(ingest(signed.id, 'expired'), 1);
   assert.equal(ingest(open.id, 'duplicate'), 1);
   assert.equal(ingest(open.id, 'too_large'), 1);
   assert.equal(ingest(signed.id, 'bad_signature'), 1);
   assert.equal(ingest('unknown', 'not_found'), 1);
-  assert.equal(sample(text, 'hookline_messages_stored_total{origin="ingest"}'), 2);
+  assert.equal(sample(text, 'hookline_messages_stored_total{origin="ingest"}'), 3);
   assert.equal(sample(text, 'hookline_messages_stored_total{origin="api"}'), 1);
-  // Three messages × one endpoint, none claimed (no worker here), all due since the clock moved 90 s.
-  assert.equal(sample(text, 'hookline_queue_due_deliveries'), 3);
+  // Four messages × one endpoint, none claimed (no worker here), all due since the clock moved 90 s.
+  assert.equal(sample(text, 'hookline_queue_due_deliveries'), 4);
   assert.equal(sample(text, 'hookline_queue_oldest_due_age_seconds'), 90);
   assert.ok(
     (sample(text, 'hookline_store_commit_duration_seconds_count{operation="insert_message"}') ?? 0) >= 3,

@@ -8,6 +8,7 @@ import { defaultConfig, type HooklineConfig } from '../config.ts';
 import { createRouter } from '../delivery/router.ts';
 import { createSsrfPolicy } from '../delivery/ssrf-guard.ts';
 import { createIdGenerator } from '../ids.ts';
+import type { IngestConfig } from '../ingest/ingest-config.ts';
 import { createSqliteStore } from '../store/sqlite/create-sqlite-store.ts';
 import type { Store } from '../store/store.ts';
 import { createTestClock, type TestClock } from '../test-support/test-app.ts';
@@ -28,7 +29,11 @@ export interface OpsTestApp {
  * instrumented store, worker liveness), for tests of /readyz and /metrics through `inject`.
  */
 export async function createOpsTestApp(
-  options: { config?: Partial<HooklineConfig>; workerRunning?: (() => boolean) | null } = {},
+  options: {
+    config?: Partial<HooklineConfig>;
+    workerRunning?: (() => boolean) | null;
+    ingest?: Partial<IngestConfig>;
+  } = {},
 ): Promise<OpsTestApp> {
   const dir = await mkdtemp(join(tmpdir(), 'hookline-ops-'));
   const clock = createTestClock();
@@ -49,7 +54,7 @@ export async function createOpsTestApp(
     maxAttempts: () => 3,
     ssrfPolicy: createSsrfPolicy({ allowLoopback: true }),
     dispatcher: null,
-    ingest: {},
+    ingest: { config: options.ingest ?? {} },
     ops,
   });
   const minted = mintApiKey();
