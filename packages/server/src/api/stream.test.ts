@@ -122,6 +122,35 @@ describe('GET /v1/stream', () => {
     assert.equal(Buffer.from(data.bodyBase64, 'base64').toString(), '{"type":"order.created"}');
   });
 
+  test('a tenant-scoped key streams only its tenant’s messages', async () => {
+    const acmeKey = await t.createKey(['admin'], 'acme');
+    const controller = new AbortController();
+    const response = await fetch(`${base}/v1/stream`, {
+      headers: t.auth(acmeKey),
+      signal: controller.signal,
+    });
+    assert.ok(response.body);
+    const events = readSse(response.body);
+    const other = await t.app.inject({
+      method: 'POST',
+      url: '/v1/messages',
+      headers: { ...t.auth(await t.createKey(['admin'], 'globex')), 'content-type': 'application/json' },
+      payload: '{"eventType":"secret.thing","payload":{}}',
+    });
+    assert.equal(other.statusCode, 202);
+    const mine = await t.app.inject({
+      method: 'POST',
+      url: '/v1/messages',
+      headers: { ...t.auth(acmeKey), 'content-type': 'application/json' },
+      payload: '{"eventType":"acme.thing","payload":{}}',
+    });
+    assert.equal(mine.statusCode, 202);
+    t.clock.advance(1000);
+    const first = await events.next();
+    controller.abort();
+    assert.equal(first.value?.id, (JSON.parse(mine.body) as { id: string }).id);
+  });
+
   test('refuses a malformed Last-Event-ID, an unknown source and a missing key', async () => {
     const bad = await t.app.inject({
       method: 'GET',

@@ -1,3 +1,5 @@
+import { UsageError } from './cli-errors.ts';
+
 /** Where a command writes and what it knows about the terminal; injected so tests can capture output. */
 export interface CliIo {
   out(text: string): void;
@@ -18,6 +20,12 @@ export function processIo(): CliIo {
     env,
     color: Boolean(process.stdout.isTTY) && env.NO_COLOR === undefined,
     stdin: async () => {
+      // Waiting on a terminal would look like a hang: say how to give the request instead.
+      if (process.stdin.isTTY) {
+        throw new UsageError(
+          'no request given: pass --headers FILE --body FILE, or pipe the raw request on stdin',
+        );
+      }
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks);
