@@ -13,6 +13,7 @@ import { ensureDefaultSource } from './ingest/default-source.ts';
 import { loadConfig } from './load-config.ts';
 import { instrumentStore } from './ops/instrument-store.ts';
 import { createMetrics, type HooklineMetrics } from './ops/metrics.ts';
+import { buildOpsApp } from './ops/ops-app.ts';
 import { loadTlsOptions } from './ops/tls-options.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
@@ -57,7 +58,10 @@ export interface RunServerOptions {
 export interface RunningServer {
   app: FastifyInstance | null;
   store: Store;
-  /** `http://host:port` when the API listens (roles `all` and `api`). */
+  /**
+   * `http://host:port` when the API listens (roles `all` and `api`), or when a `worker` with metrics on
+   * serves its operations routes (`app` is then that operations-only app).
+   */
   url: string | null;
   /** Graceful stop: close the HTTP server, stop the worker, close the store. Idempotent. */
   close(): Promise<void>;
@@ -182,6 +186,19 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
       if (firstStart !== null) {
         firstStart += `Default source (scheme none): ${ingestUrl}\n\n  curl -X POST ${ingestUrl} -H "Content-Type: application/json" -d '{"event": "user_signed_up", "user": "john_doe"}'\n\n`;
       }
+    }
+    if (config.role === 'worker' && metrics) {
+      // A worker serves no API, but with metrics on it is scraped and probed like any process.
+      app = await buildOpsApp({
+        store,
+        workerRunning: worker ? () => worker?.running?.() ?? true : null,
+        metrics,
+        metricsToken: config.metricsToken,
+        logger,
+        https: tls.tls,
+      });
+      url = await app.listen({ port: config.port, host: config.host });
+      logger.info({ url, role: config.role }, `Hookline worker: /healthz, /readyz and /metrics on ${url}`);
     }
     if (firstStart !== null) print(firstStart);
     if (options.handleSignals) installSignalHandlers(close, config, logger);

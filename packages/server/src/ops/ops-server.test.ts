@@ -151,3 +151,33 @@ test('TLS options that cannot work stop the start with a configuration error (ex
     );
   }
 });
+
+test('--role worker with metrics on serves only /healthz, /readyz and /metrics (no API)', async (t) => {
+  const server = await runServer({
+    argv: ['--role', 'worker', '--port', '0', '--database', join(dir, 'worker.db'), '--metrics', 'true'],
+    env: { HOOKLINE_ADMIN_API_KEY: ADMIN_KEY },
+    cwd: dir,
+    print: () => {},
+    logStream: quiet,
+    startWorker: (context) => startWorker(context, { maintenanceEveryMs: 0 }),
+  });
+  t.after(() => server.close());
+  assert.match(server.url ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);
+  const get = async (path: string) => {
+    const response = await request(`${server.url}${path}`, {
+      headers: { authorization: `Bearer ${ADMIN_KEY}` },
+    });
+    return { status: response.statusCode, text: await response.body.text() };
+  };
+  const ready = await get('/readyz');
+  assert.deepEqual(
+    [ready.status, JSON.parse(ready.text)],
+    [200, { status: 'ready', checks: { store: 'ok', worker: 'ok' } }],
+  );
+  const metrics = await get('/metrics');
+  assert.equal(metrics.status, 200);
+  assert.match(metrics.text, /^hookline_queue_due_deliveries 0$/m);
+  const api = await get('/v1/endpoints');
+  assert.equal(api.status, 404);
+  assert.equal(JSON.parse(api.text).error.code, 'not_found');
+});
