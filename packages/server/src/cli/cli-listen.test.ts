@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
+import { createTestDatabase, pgSkip } from '../store/postgres/test-database.ts';
 import { closedPort, type ServedHookline, serve, tempDir } from './cli-test-kit.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
@@ -85,9 +86,10 @@ before(async () => {
 });
 after(() => receiver.close());
 
-test('listen forwards body and headers, and across its own restart and a server restart loses and repeats nothing', async () => {
+/** The scenario on one database: listen restarted while events arrive, then the server restarted under it. */
+async function listenAcrossRestarts(database: string): Promise<void> {
+  received.length = 0;
   const dir = tempDir();
-  const database = join(dir, 'hookline.db');
   const port = await closedPort();
   const env = { HOOKLINE_ADMIN_API_KEY: ADMIN_KEY };
   let server: ServedHookline = await serve(database, ['--port', String(port)], env);
@@ -150,4 +152,17 @@ test('listen forwards body and headers, and across its own restart and a server 
   assert.equal(received[0]?.path, '/hooks');
   assert.equal(received[0]?.header, 'from-sender', 'the sender’s headers are forwarded');
   assert.match(listen.stdout(), /order\.created {2}msg_\S+ {2}→ 204 No Content {2}\d+ ms/);
+}
+
+test('listen forwards body and headers, and across its own restart and a server restart loses and repeats nothing (SQLite)', async () => {
+  await listenAcrossRestarts(join(tempDir(), 'hookline.db'));
+});
+
+test('the same on PostgreSQL', { skip: pgSkip }, async () => {
+  const database = await createTestDatabase(undefined, 'cli_listen');
+  try {
+    await listenAcrossRestarts(database.url);
+  } finally {
+    await database.drop();
+  }
 });
