@@ -245,7 +245,7 @@ export const CONFIG_OPTIONS: { [K in keyof HooklineConfig]: OptionSpec<HooklineC
     ),
   },
   metrics: {
-    doc: 'Serve Prometheus metrics at GET /metrics; off, no metric is counted at all (no cost).',
+    doc: 'Serve Prometheus metrics at GET /metrics (a worker-role process then listens on port for /healthz, /readyz, /metrics); off, nothing is counted.',
     default: false,
     parse: boolean,
   },
