@@ -124,7 +124,7 @@ export async function startWorker(
   return {
     dispatcher,
     resend: (messageId, endpoint) => dispatcher.resend(messageId, endpoint),
-    running: () => stopping === null,
+    running: () => stopping === null && dispatcher.running,
     stop() {
       stopping ??= (async () => {
         await jobs.stop();

@@ -69,6 +69,7 @@ export class Dispatcher {
   readonly #inFlight = new Map<string, { job: Job; abort: AbortController; done: Promise<void> }>();
   readonly #contexts = new Map<string, { message: Message; endpoint: Endpoint }>();
   #running = false;
+  #loopAlive = false;
   #loop: Promise<void> | null = null;
   #wake: (() => void) | null = null;
   #unsubscribe: (() => void) | null = null;
@@ -108,11 +109,21 @@ export class Dispatcher {
     return this.#inFlight.size;
   }
 
+  /** True while the loop is started and alive (readiness): false after stop() or if the loop died. */
+  get running(): boolean {
+    return this.#running && this.#loopAlive;
+  }
+
   start(): void {
     if (this.#running) return;
     this.#running = true;
     this.#unsubscribe = this.#o.store.onWork(() => this.poke());
-    this.#loop = this.#run();
+    this.#loopAlive = true;
+    this.#loop = this.#run()
+      .catch((error: unknown) => this.#o.logger.error({ err: error }, 'dispatcher loop died'))
+      .finally(() => {
+        this.#loopAlive = false;
+      });
   }
 
   /** Wakes the loop now (new work, a test that moved its clock). */
