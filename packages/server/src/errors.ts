@@ -1,3 +1,4 @@
+import { INGEST_ONLY_ERRORS } from './ingest/ingest-errors.ts';
 import { isStoreError, type StoreErrorCode } from './store/store-error.ts';
 
 /**
@@ -19,22 +20,9 @@ export const ERROR_CATALOG = {
   invalid_schema: { status: 400, message: 'The event type schema is not a valid JSON Schema.' },
   invalid_secret: { status: 400, message: 'The signing secret does not fit the endpoint signing scheme.' },
   schema_violation: { status: 400, message: "The payload does not match its event type's JSON Schema." },
-  timestamp_out_of_window: {
-    status: 400,
-    message: "The signed timestamp is outside the source's tolerance window (too old or in the future).",
-  },
-  invalid_timestamp: { status: 400, message: 'The signed timestamp is not a valid number of seconds.' },
   unauthorized: { status: 401, message: 'A valid API key is required: Authorization: Bearer hk_….' },
-  signature_missing: {
-    status: 401,
-    message: 'The request carries no signature or credentials for this source.',
-  },
-  invalid_signature: { status: 401, message: 'The signature or credentials do not verify with this source.' },
-  invalid_token: { status: 403, message: 'The token does not match this source.' },
   forbidden: { status: 403, message: 'This API key may not perform this operation.' },
   not_found: { status: 404, message: 'The resource does not exist.' },
-  source_not_found: { status: 404, message: 'No source answers on this URL.' },
-  request_timeout: { status: 408, message: 'The request body did not arrive in time.' },
   conflict: { status: 409, message: 'The resource already exists or changed concurrently.' },
   idempotency_conflict: {
     status: 409,
@@ -44,12 +32,8 @@ export const ERROR_CATALOG = {
   unsupported_media_type: { status: 415, message: 'The request body must be application/json.' },
   rate_limited: { status: 429, message: 'Too many requests; retry after the indicated delay.' },
   internal_error: { status: 500, message: 'An unexpected error occurred; it has been logged.' },
-  source_misconfigured: {
-    status: 500,
-    message:
-      'This source cannot verify requests (no usable secret or option); the sender should retry later.',
-  },
   unavailable: { status: 503, message: 'The service cannot take this request now; retry later.' },
+  ...INGEST_ONLY_ERRORS,
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -3,7 +3,8 @@
  * `{"error":{"code","message"}}`. Messages are fixed strings: they never echo a secret, an expected
  * signature or anything the scheme computed. To be merged into the app's catalog (src/errors.ts).
  */
-export const INGEST_ERROR_CATALOG = {
+/** Codes only the ingest path answers with; the app's catalog (src/errors.ts) includes them as they are. */
+export const INGEST_ONLY_ERRORS = {
   source_not_found: { status: 404, message: 'No source answers on this URL.' },
   signature_missing: {
     status: 401,
@@ -16,19 +17,24 @@ export const INGEST_ERROR_CATALOG = {
     message: "The signed timestamp is outside the source's tolerance window (too old or in the future).",
   },
   invalid_timestamp: { status: 400, message: 'The signed timestamp is not a valid number of seconds.' },
-  invalid_json: {
-    status: 400,
-    message: 'The request body is not valid JSON, and this source requires JSON.',
-  },
   request_timeout: { status: 408, message: 'The request body did not arrive in time.' },
-  payload_too_large: { status: 413, message: "The request body is larger than this source's limit." },
-  unsupported_media_type: { status: 415, message: 'This source does not accept this content type.' },
-  rate_limited: { status: 429, message: 'Too many requests; retry after the indicated delay.' },
   source_misconfigured: {
     status: 500,
     message:
       'This source cannot verify requests (no usable secret or option); the sender should retry later.',
   },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export const INGEST_ERROR_CATALOG = {
+  ...INGEST_ONLY_ERRORS,
+  // Codes shared with the API, worded for a sender of inbound webhooks (same status; a test checks).
+  invalid_json: {
+    status: 400,
+    message: 'The request body is not valid JSON, and this source requires JSON.',
+  },
+  payload_too_large: { status: 413, message: "The request body is larger than this source's limit." },
+  unsupported_media_type: { status: 415, message: 'This source does not accept this content type.' },
+  rate_limited: { status: 429, message: 'Too many requests; retry after the indicated delay.' },
   internal_error: { status: 500, message: 'An unexpected error occurred; it has been logged.' },
   unavailable: { status: 503, message: 'The store cannot take this request now; retry later.' },
 } as const satisfies Record<string, { status: number; message: string }>;
