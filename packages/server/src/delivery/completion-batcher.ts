@@ -37,10 +37,6 @@ export class CompletionBatcher {
     this.#retryDelayMs = options.retryDelayMs ?? 500;
   }
 
-  get size(): number {
-    return this.#pending.length;
-  }
-
   /** Queues a result; resolves once it is committed (or never, while the store is down). */
   add(result: AttemptResult): Promise<void> {
     this.#pending.push(result);

@@ -105,10 +105,6 @@ export class Dispatcher {
     });
   }
 
-  get inFlight(): number {
-    return this.#inFlight.size;
-  }
-
   /** True while the loop is started and alive (readiness): false after stop() or if the loop died. */
   get running(): boolean {
     return this.#running && this.#loopAlive;
