@@ -89,13 +89,7 @@ export async function startWorker(
                   context.router.invalidate();
                   context.metrics?.endpointDisabled('health_sweep');
                   logger.warn({ endpointId: endpoint.id, reason }, 'endpoint disabled');
-                  await events.publish('endpoint.disabled', endpoint.tenant, {
-                    endpointId: endpoint.id,
-                    failSince:
-                      endpoint.failingSince === null ? null : new Date(endpoint.failingSince).toISOString(),
-                    trigger: 'automatic',
-                    reason,
-                  });
+                  await events.endpointDisabled(endpoint, reason);
                 },
               }),
           },

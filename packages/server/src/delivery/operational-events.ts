@@ -59,8 +59,19 @@ export function createOperationalEvents(options: OperationalEventsOptions) {
     publish(type, tenant, data).catch((error: unknown) => options.onError?.(error));
   }
 
+  /** `endpoint.disabled`, for a 410 Gone (via onCommitted) and for the health sweep alike. */
+  function endpointDisabled(endpoint: Endpoint, reason: string): Promise<void> {
+    return publish('endpoint.disabled', endpoint.tenant, {
+      endpointId: endpoint.id,
+      failSince: endpoint.failingSince === null ? null : new Date(endpoint.failingSince).toISOString(),
+      trigger: 'automatic',
+      reason,
+    });
+  }
+
   return {
     publish,
+    endpointDisabled,
     /** Hook for the dispatcher's `onCommitted`. */
     onCommitted(result: AttemptResult, context: { message: Message; endpoint: Endpoint }): void {
       const { message, endpoint } = context;
@@ -86,12 +97,9 @@ export function createOperationalEvents(options: OperationalEventsOptions) {
         fire('message.attempt.recovered', tenant, data);
       }
       if (result.endpoint?.effect === 'disable') {
-        fire('endpoint.disabled', tenant, {
-          endpointId: endpoint.id,
-          failSince: endpoint.failingSince === null ? null : new Date(endpoint.failingSince).toISOString(),
-          trigger: 'automatic',
-          reason: result.endpoint.reason,
-        });
+        endpointDisabled(endpoint, result.endpoint.reason).catch((error: unknown) =>
+          options.onError?.(error),
+        );
       }
     },
   };
