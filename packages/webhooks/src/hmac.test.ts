@@ -34,6 +34,34 @@ test('the key cache stays bounded and correct past its size', async () => {
   assert.equal(await findMatchingSecret('sha256', ['a'], data, [new Uint8Array(32)]), undefined);
 });
 
+test('the built-in path caches keys per secret, bounded, and never mixes an id with the same text', async () => {
+  const data = utf8('x');
+  for (let i = 0; i < 300; i++) {
+    const mac = await hmac('sha256', `secret-${i}`, data);
+    assert.deepEqual(Buffer.from(mac), createHmac('sha256', `secret-${i}`).update('x').digest());
+  }
+  assert.deepEqual(
+    Buffer.from(await hmac('sha256', 'secret-0', data)),
+    createHmac('sha256', 'secret-0').update('x').digest(),
+  );
+  // A whsec_ id names its decoded bytes; the same text as a plain string secret names its UTF-8 bytes.
+  const text = 'whsec_c2VjcmV0';
+  const decoded = utf8('secret');
+  assert.deepEqual(
+    Buffer.from(await hmac('sha256', decoded, data, text)),
+    createHmac('sha256', 'secret').update('x').digest(),
+  );
+  assert.deepEqual(
+    Buffer.from(await hmac('sha256', text, data)),
+    createHmac('sha256', text).update('x').digest(),
+  );
+  // Anonymous bytes are not cached and still give the right answer.
+  assert.deepEqual(
+    Buffer.from(await hmac('sha512', utf8('anon'), data)),
+    createHmac('sha512', 'anon').update('x').digest(),
+  );
+});
+
 test('Ed25519 key caches stay bounded and correct past their size', async () => {
   const content = utf8('signed');
   for (let i = 0; i < 260; i++) {

@@ -47,7 +47,7 @@ export async function hmac(
   data: Uint8Array<ArrayBuffer>,
   id?: string,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  if (nativeHmac !== null) return nativeHmac(algorithm, secret, data);
+  if (nativeHmac !== null) return nativeHmac(algorithm, secret, data, id);
   return webHmac(algorithm, secret, data, id);
 }
 
