@@ -32,6 +32,7 @@ export interface HooklineConfig {
   workerConcurrency: number;
   workerBatchSize: number;
   workerLeaseMs: number;
+  maintenanceIntervalMs: number;
   ssrfAllowList: string[];
   payloadRetentionMs: number;
   attemptRetentionMs: number;
@@ -171,6 +172,11 @@ export const CONFIG_OPTIONS: { [K in keyof HooklineConfig]: OptionSpec<HooklineC
     doc: 'How long a claim is held before another worker may retry it; must exceed attemptTimeoutMs.',
     default: 60 * SECOND,
     parse: duration(2 * SECOND, HOUR),
+  },
+  maintenanceIntervalMs: {
+    doc: 'How often a worker tries the endpoint health sweep (retention: every 10th interval); one process at a time runs each.',
+    default: MINUTE,
+    parse: duration(100, HOUR),
   },
   ssrfAllowList: {
     doc: 'CIDRs and host names deliveries may reach even though they are private (internal services).',

@@ -14,7 +14,7 @@ export interface WorkerOptions {
   random?: () => number;
   /** Fallback polling interval of the dispatcher. */
   pollIntervalMs?: number;
-  /** Maintenance (health sweep, retention) interval; 0 turns the jobs off (tests drive them). */
+  /** Maintenance interval instead of `config.maintenanceIntervalMs`; 0 turns the jobs off (tests drive them). */
   maintenanceEveryMs?: number;
   /** Name resolution for the HTTP client (tests map names to loopback receivers). */
   lookup?: Parameters<typeof createHttpClient>[0]['lookup'];
@@ -49,13 +49,15 @@ export async function startWorker(
     clock,
     onError: (error) => logger.error({ err: error }, 'publishing an operational event failed'),
   });
+  // Logged at start: it is the `worker_id` of this process's claims in the deliveries table.
+  const workerId = `worker-${randomUUID()}`;
   const dispatcher = new Dispatcher({
     store,
     runAttempt: createAttemptRunner({ client, policy, clock, random, logger }),
     maxAttempts: context.maxAttempts,
     clock,
     logger,
-    workerId: `worker-${randomUUID()}`,
+    workerId,
     concurrency: config.workerConcurrency,
     batchSize: config.workerBatchSize,
     leaseMs: config.workerLeaseMs,
@@ -70,8 +72,12 @@ export async function startWorker(
     },
   });
   dispatcher.start();
+  logger.info(
+    { workerId, pid: process.pid, concurrency: config.workerConcurrency, leaseMs: config.workerLeaseMs },
+    'delivery worker started',
+  );
 
-  const everyMs = options.maintenanceEveryMs ?? 60_000;
+  const everyMs = options.maintenanceEveryMs ?? config.maintenanceIntervalMs;
   const jobs = startJobs(
     store,
     everyMs === 0
@@ -109,7 +115,12 @@ export async function startWorker(
               ),
           },
         ],
-    (job, error) => logger.error({ err: error, job }, 'maintenance job failed'),
+    {
+      clock,
+      onError: (job, error) => logger.error({ err: error, job }, 'maintenance job failed'),
+      // Debug only (a line per job per interval): the record of which process ran which round.
+      onRound: (record) => logger.debug({ ...record, pid: process.pid }, 'maintenance job round'),
+    },
   );
 
   // Idempotent: a second stop (a test's cleanup after it stopped the worker itself, a second signal)
