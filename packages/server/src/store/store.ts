@@ -178,6 +178,8 @@ export interface ClaimedDelivery {
 }
 
 export interface NewAttempt {
+  /** W3C `traceparent` of the request's span when tracing is on (ops/tracing.ts). */
+  traceParent?: string | null;
   deliveryId: string;
   messageId: string;
   endpointId: string;

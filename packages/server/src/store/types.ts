@@ -24,6 +24,8 @@ export interface Message {
   idempotencyKey: string | null;
   /** Inbound provider id used for dedup (`webhook-id`, `X-GitHub-Delivery`, …). */
   dedupKey: string | null;
+  /** W3C `traceparent` of the ingest or publish span that stored it (tracing on), for the attempt spans. */
+  traceParent: string | null;
   createdAt: number;
 }
 

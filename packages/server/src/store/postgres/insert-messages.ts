@@ -18,14 +18,14 @@ import { createWriteQueue, type QueuedJob, type WriteQueue } from './write-queue
 const INSERT_GROUP = `
 WITH m AS (
   INSERT INTO messages (id, tenant, event_type, event_id, channels, source_id, sub_path, headers, content_type,
-    body, idempotency_key, dedup_key, created_at)
+    body, idempotency_key, dedup_key, created_at, trace_parent)
   SELECT id, tenant, event_type, event_id, ARRAY(SELECT jsonb_array_elements_text(channels::jsonb)), source_id,
     sub_path, headers::jsonb, content_type, substring($21::bytea FROM body_at + 1 FOR body_length),
-    idempotency_key, dedup_key, created_at
+    idempotency_key, dedup_key, created_at, trace_parent
   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-    $9::text[], $10::int[], $11::text[], $12::text[], $13::bigint[], $22::int[])
+    $9::text[], $10::int[], $11::text[], $12::text[], $13::bigint[], $22::int[], $23::text[])
     AS t(id, tenant, event_type, event_id, channels, source_id, sub_path, headers, content_type, body_at,
-      idempotency_key, dedup_key, created_at, body_length)
+      idempotency_key, dedup_key, created_at, body_length, trace_parent)
   ON CONFLICT DO NOTHING
   RETURNING id
 ), d AS (
@@ -90,6 +90,7 @@ function prepare(ctx: PostgresContext, input: NewMessage): Prepared {
     body: input.body,
     idempotencyKey: input.idempotencyKey ?? null,
     dedupKey: input.dedupKey ?? null,
+    traceParent: input.traceParent ?? null,
     createdAt: now,
   };
   const deliveries = input.deliveries.map((d) => ({
@@ -105,6 +106,7 @@ async function insertGroup(db: Queryable, group: Prepared[]): Promise<Set<string
   const cols: unknown[][] = Array.from({ length: 20 }, () => []);
   const bodies: Uint8Array[] = [];
   const lengths: number[] = [];
+  const traceParents: (string | null)[] = [];
   let offset = 0;
   const push = (i: number, value: unknown) => (cols[i] as unknown[]).push(value);
   for (const { message: m, deliveries } of group) {
@@ -127,6 +129,7 @@ async function insertGroup(db: Queryable, group: Prepared[]): Promise<Set<string
     const bytes = m.body ?? new Uint8Array(0);
     bodies.push(bytes);
     lengths.push(bytes.byteLength);
+    traceParents.push(m.traceParent);
     offset += bytes.byteLength;
     for (const d of deliveries) {
       push(13, d.id);
@@ -138,7 +141,7 @@ async function insertGroup(db: Queryable, group: Prepared[]): Promise<Set<string
       push(19, m.createdAt);
     }
   }
-  const params = [...cols, Buffer.concat(bodies), lengths];
+  const params = [...cols, Buffer.concat(bodies), lengths, traceParents];
   const [result] = await db.query<{ ids: string[] }>(INSERT_GROUP, params, 'hookline_insert_group');
   return new Set(result?.ids ?? []);
 }

@@ -30,6 +30,7 @@ export interface MessageRow {
   body: Buffer | null;
   idempotency_key: string | null;
   dedup_key: string | null;
+  trace_parent: string | null;
   created_at: number;
 }
 
@@ -48,6 +49,7 @@ export function toMessage(row: MessageRow): Message {
       row.body === null ? null : new Uint8Array(row.body.buffer, row.body.byteOffset, row.body.byteLength),
     idempotencyKey: row.idempotency_key,
     dedupKey: row.dedup_key,
+    traceParent: row.trace_parent,
     createdAt: row.created_at,
   };
 }

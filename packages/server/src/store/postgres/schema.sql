@@ -119,7 +119,8 @@ TABLE messages (
   body bytea,
   idempotency_key text,
   dedup_key text,
-  created_at bigint NOT NULL
+  created_at bigint NOT NULL,
+  trace_parent text
 );
 CONSTRAINT messages_pkey PRIMARY KEY (id);
 

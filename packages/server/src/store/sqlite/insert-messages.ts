@@ -7,8 +7,8 @@ import { type Row, toMessage } from './rows.ts';
 // ON CONFLICT DO NOTHING covers both unique indexes (idempotency and dedup): the database decides, so two
 // concurrent publishes with one key can never both store a message (no check-then-insert).
 const INSERT_MESSAGE = `INSERT INTO messages (id, tenant, event_type, event_id, channels, source_id, sub_path, headers,
-  content_type, body, idempotency_key, dedup_key, created_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`;
+  content_type, body, idempotency_key, dedup_key, trace_parent, created_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`;
 const INSERT_DELIVERY = `INSERT INTO deliveries (id, message_id, endpoint_id, tenant, status, attempt_count,
   max_attempts, next_attempt_at, lease_token, created_at, updated_at)
   VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, 0, ?, ?)`;
@@ -57,6 +57,7 @@ function insertOne(ctx: SqliteContext, input: NewMessage, signalWork: () => void
     body: input.body,
     idempotencyKey: input.idempotencyKey ?? null,
     dedupKey: input.dedupKey ?? null,
+    traceParent: input.traceParent ?? null,
     createdAt: now,
   };
   const inserted = ctx
@@ -74,6 +75,7 @@ function insertOne(ctx: SqliteContext, input: NewMessage, signalWork: () => void
       input.body,
       message.idempotencyKey,
       message.dedupKey,
+      message.traceParent,
       now,
     );
   if (inserted.changes === 0) {

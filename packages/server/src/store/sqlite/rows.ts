@@ -48,6 +48,7 @@ export function toMessage(row: Row): Message {
     body: body instanceof Uint8Array ? body : null,
     idempotencyKey: optStr(row.idempotency_key),
     dedupKey: optStr(row.dedup_key),
+    traceParent: optStr(row.trace_parent),
     createdAt: num(row.created_at),
   };
 }

@@ -101,7 +101,7 @@ CREATE TABLE messages (
 CREATE TABLE meta (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
-);
+, trace_parent TEXT);
 CREATE TABLE sources (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL UNIQUE,
