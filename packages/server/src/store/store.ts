@@ -83,6 +83,18 @@ export interface Store {
   countDeliveries(query: CountQuery): Promise<CountBucket[]>;
   /** Deliveries due now or overdue, and the age of the oldest one (metrics). */
   queueDepth(now: number): Promise<{ due: number; oldestDueAt: number | null }>;
+  /**
+   * One endpoint's recent health (the dashboard asks once per visible row): index-range counts and index
+   * seeks only, so its cost follows the attempts in the window, never the table's size.
+   */
+  endpointHealth(query: EndpointHealthQuery): Promise<EndpointHealth>;
+  /** The endpoint's latest failed attempt (one index seek); null when none is stored. */
+  lastFailedAttempt(endpointId: string): Promise<AttemptFailure | null>;
+  /**
+   * Endpoints failing now: enabled ones with `failingSince` set and disabled ones with a `disabledReason`,
+   * by id, at most `limit`.
+   */
+  listFailingEndpoints(query: { tenant?: string; limit: number }): Promise<Endpoint[]>;
 
   // --- resources --------------------------------------------------------------------------------------
   createEndpoint(input: NewEndpoint): Promise<Endpoint>;
@@ -260,6 +272,33 @@ export interface CountQuery {
   bucketMs: number;
   endpointId?: string;
   tenant?: string;
+}
+
+export interface EndpointHealthQuery {
+  endpointId: string;
+  /** Attempts counted are those created at or after this time. */
+  since: number;
+}
+
+/** A failed attempt, as health views show it. */
+export interface AttemptFailure {
+  at: number;
+  status: number | null;
+  errorKind: AttemptErrorKind;
+  message: string | null;
+}
+
+export interface EndpointHealth {
+  /** Attempts since `since` (scheduled and manual), and how many succeeded (`errorKind = 'none'`) or not. */
+  attempts: number;
+  succeeded: number;
+  failed: number;
+  /** Over every stored attempt, not only the window. */
+  lastAttemptAt: number | null;
+  lastSuccessAt: number | null;
+  lastError: AttemptFailure | null;
+  /** Deliveries not finished: pending, in flight, or failed with a retry scheduled. */
+  pending: number;
 }
 
 export interface CountBucket {

@@ -5,6 +5,7 @@ import { claimDeliveries } from './claim-deliveries.ts';
 import { completeAttempts } from './complete-attempts.ts';
 import type { PostgresContext } from './context.ts';
 import { countDeliveries } from './count-deliveries.ts';
+import * as health from './endpoint-health.ts';
 import * as commands from './delivery-commands.ts';
 import * as endpoints from './endpoints.ts';
 import * as eventTypes from './event-types.ts';
@@ -162,6 +163,9 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     listAttempts: (query) => op(() => listAttempts(ctx, query)),
     countDeliveries: (query) => op(() => countDeliveries(ctx, query)),
     queueDepth: (now) => op(() => queueDepth(ctx, now)),
+    endpointHealth: (query) => op(() => health.endpointHealth(ctx, query)),
+    lastFailedAttempt: (endpointId) => op(() => health.lastFailedAttempt(ctx, endpointId)),
+    listFailingEndpoints: (query) => op(() => health.listFailingEndpoints(ctx, query)),
 
     createEndpoint: (input) => op(() => endpoints.createEndpoint(ctx, input)),
     getEndpoint: (id) => op(() => endpoints.getEndpoint(ctx, id)),

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { createIdGenerator } from '../../ids.ts';
 import { createStatementCache, type SqliteContext } from './context.ts';
+import { endpointHealth } from './endpoint-health.ts';
 import { listAttempts } from './list-attempts.ts';
 import { listDeliveries } from './list-deliveries.ts';
 import { listMessages } from './list-messages.ts';
@@ -87,4 +88,21 @@ test('the claim and the dispatcher sleep read the due index', () => {
     .join(' | ');
   assert.match(claim, /USING (COVERING )?INDEX deliveries_due/, claim);
   assert.doesNotMatch(claim, /TEMP B-TREE/, claim);
+});
+
+test('endpoint health: every statement is an index search, none scans or sorts', () => {
+  recorded.length = 0;
+  endpointHealth(ctx, { endpointId: 'ep_1', since: 0 });
+  assert.equal(recorded.length, 2);
+  for (const sql of recorded) {
+    const params = (sql.match(/\?/g) ?? []).map(() => 'x');
+    const plan = db
+      .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+      .all(...params)
+      .map((row) => String(row.detail))
+      .join(' | ');
+    assert.doesNotMatch(plan.replace('SCAN CONSTANT ROW', ''), /SCAN|TEMP B-TREE/, plan);
+    assert.match(plan, /attempts_endpoint_(ok|failed)/, plan);
+  }
+  assert.match(recorded[0] ?? '', /deliveries/);
 });
