@@ -23,6 +23,7 @@ import { ingestRoutes } from './ingest/ingest-routes.ts';
 import { createSourceResolver } from './ingest/source-resolver.ts';
 import { type OpsOptions, opsRoutes } from './ops/ops-routes.ts';
 import type { TlsOptions } from './ops/tls-options.ts';
+import { uiRoutes } from './ui/ui-routes.ts';
 
 export type { AppDeps } from './api/api-deps.ts';
 
@@ -104,6 +105,8 @@ export async function buildApp(deps: AppDeps & { ops?: AppOps }): Promise<Fastif
   deliveryRoutes(app, deps);
   recoveryRoutes(app, deps);
   streamRoutes(app, deps);
+  // The dashboard's static files at /ui/ (and / redirects there); a page saying how to build it when absent.
+  await app.register(uiRoutes, {});
   if (deps.ingest) {
     const ingest = ingestConfig(deps.ingest.config);
     // One resolver for both, so a source written through the API takes effect on ingest at once.

@@ -33,6 +33,7 @@ test('first start prints an admin key once; it works over real HTTP; logs never 
     assert.match(server.url ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);
     const key = /\b(hk_[A-Za-z0-9_-]{43})\b/.exec(printed.join(''))?.[1];
     assert.ok(key, printed.join(''));
+    assert.ok(printed.join('').includes(`Dashboard: ${server.url}/ui/`), printed.join(''));
     const health = await fetch(`${server.url}/healthz`);
     assert.equal(health.status, 200);
     const authorised = await fetch(`${server.url}/v1/endpoints`, {

@@ -185,6 +185,7 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
       logger.info({ sourceId: source.id, ingestUrl }, 'default source ready');
       if (firstStart !== null) {
         firstStart += `Default source (scheme none): ${ingestUrl}\n\n  curl -X POST ${ingestUrl} -H "Content-Type: application/json" -d '{"event": "user_signed_up", "user": "john_doe"}'\n\n`;
+        firstStart += `Dashboard: ${url}/ui/ (sign in with the admin key above)\n\n`;
       }
     }
     if (config.role === 'worker' && metrics) {
