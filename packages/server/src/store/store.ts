@@ -8,6 +8,7 @@ import type {
   Endpoint,
   EventType,
   Json,
+  Listener,
   Message,
   Source,
 } from './types.ts';
@@ -59,6 +60,14 @@ export interface Store {
   recordManualAttempt(attempt: NewAttempt): Promise<Attempt>;
   /** Creates (or returns) the delivery of a message to an endpoint, for resends to new endpoints. */
   ensureDelivery(messageId: string, endpointId: string, maxAttempts: number): Promise<Delivery>;
+  /**
+   * Records one forward reported by `hookline listen`, in one commit: the listener (tenant, name) is created
+   * or touched, the message's delivery to it is created or moved to a final state (`succeeded` when
+   * `errorKind` is `none`, else `exhausted`; never due, so never claimed), and the attempt is written with
+   * trigger `cli`. `not_found` for an unknown message (and then nothing is written).
+   */
+  recordListenerAttempt(input: ListenerAttemptInput): Promise<ListenerAttemptRecord>;
+  listListeners(query: ResourceQuery): Promise<Page<Listener>>;
   /** Failed and exhausted deliveries of an endpoint created in [since, until) go back to pending now. */
   recoverDeliveries(filter: { endpointId: string; since: number; until: number }): Promise<number>;
   /** Pending and failed deliveries matching the filter become `cancelled`. */
@@ -205,6 +214,18 @@ export interface NewAttempt {
   durationMs: number;
   errorKind: AttemptErrorKind;
   errorMessage: string | null;
+}
+
+export interface ListenerAttemptInput {
+  messageId: string;
+  listener: { tenant: string | null; name: string; forwardUrl: string };
+  attempt: Omit<NewAttempt, 'deliveryId' | 'messageId' | 'endpointId' | 'attemptNumber' | 'trigger'>;
+}
+
+export interface ListenerAttemptRecord {
+  listener: Listener;
+  delivery: Delivery;
+  attempt: Attempt;
 }
 
 export type AttemptOutcome =

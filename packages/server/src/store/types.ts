@@ -52,7 +52,8 @@ export interface Delivery {
   completedAt: number | null;
 }
 
-export type AttemptTrigger = 'scheduled' | 'manual';
+/** `scheduled` by the worker, `manual` a resend, `cli` a forward reported by `hookline listen`. */
+export type AttemptTrigger = 'scheduled' | 'manual' | 'cli';
 
 export type AttemptErrorKind =
   | 'none'
@@ -85,6 +86,20 @@ export interface Attempt {
   errorKind: AttemptErrorKind;
   errorMessage: string | null;
   createdAt: number;
+}
+
+/**
+ * A `hookline listen` session's identity, one per (tenant, name). Its id (`lsn_…`) stands where an endpoint
+ * id would in the deliveries and attempts it reports; it is never routed to and never delivered to.
+ */
+export interface Listener {
+  id: string;
+  tenant: string | null;
+  name: string;
+  /** The local URL of the latest forward reported. */
+  forwardUrl: string;
+  createdAt: number;
+  lastSeenAt: number;
 }
 
 export interface EndpointSecret {

@@ -32,7 +32,7 @@ TABLE attempts (
   created_at bigint NOT NULL
 );
 CONSTRAINT attempts_pkey PRIMARY KEY (id);
-CONSTRAINT attempts_trigger_check CHECK ((trigger = ANY (ARRAY['scheduled'::text, 'manual'::text])));
+CONSTRAINT attempts_trigger_check CHECK ((trigger = ANY (ARRAY['scheduled'::text, 'manual'::text, 'cli'::text])));
 
 TABLE counters (
   name text NOT NULL,
@@ -106,6 +106,16 @@ TABLE hookline_migrations (
 );
 CONSTRAINT hookline_migrations_pkey PRIMARY KEY (name);
 
+TABLE listeners (
+  id text NOT NULL,
+  tenant text,
+  name text NOT NULL,
+  forward_url text NOT NULL,
+  created_at bigint NOT NULL,
+  last_seen_at bigint NOT NULL
+);
+CONSTRAINT listeners_pkey PRIMARY KEY (id);
+
 TABLE messages (
   id text NOT NULL,
   tenant text,
@@ -177,6 +187,8 @@ CREATE UNIQUE INDEX endpoints_pkey ON endpoints USING btree (id);
 CREATE INDEX endpoints_tenant ON endpoints USING btree (tenant, id);
 CREATE UNIQUE INDEX event_types_pkey ON event_types USING btree (name);
 CREATE UNIQUE INDEX hookline_migrations_pkey ON hookline_migrations USING btree (name);
+CREATE UNIQUE INDEX listeners_name ON listeners USING btree (COALESCE(tenant, ''::text), name);
+CREATE UNIQUE INDEX listeners_pkey ON listeners USING btree (id);
 CREATE INDEX messages_channels ON messages USING gin (channels);
 CREATE INDEX messages_created_at ON messages USING btree (created_at);
 CREATE UNIQUE INDEX messages_dedup_key ON messages USING btree (source_id, dedup_key) WHERE (dedup_key IS NOT NULL);

@@ -14,6 +14,7 @@ import { insertMessages } from './insert-messages.ts';
 import { listAttempts } from './list-attempts.ts';
 import { getDelivery, listDeliveries } from './list-deliveries.ts';
 import { getMessage, getMessages, listMessages } from './list-messages.ts';
+import * as listenerStore from './listeners.ts';
 import * as meta from './meta.ts';
 import { migrate, pendingMigrations } from './migrate.ts';
 import { type DatabaseOptions, openDatabase, storeSyncsCommits } from './open-database.ts';
@@ -129,6 +130,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     recordManualAttempt: (attempt) => op(() => commands.recordManualAttempt(ctx, attempt)),
     ensureDelivery: (messageId, endpointId, maxAttempts) =>
       op(() => commands.ensureDelivery(ctx, messageId, endpointId, maxAttempts)),
+    recordListenerAttempt: (input) => op(() => listenerStore.recordListenerAttempt(ctx, input)),
+    listListeners: (query) => op(() => listenerStore.listListeners(ctx, query)),
     recoverDeliveries: (filter) => op(() => commands.recoverDeliveries(ctx, filter)),
     cancelDeliveries: (filter) => op(() => commands.cancelDeliveries(ctx, filter)),
     nextDueAt: () => op(() => nextDueAt(ctx)),

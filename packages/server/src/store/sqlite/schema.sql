@@ -10,13 +10,13 @@ CREATE TABLE api_keys (
   last_used_at INTEGER,
   revoked_at INTEGER
 );
-CREATE TABLE attempts (
+CREATE TABLE "attempts" (
   id TEXT PRIMARY KEY,
   delivery_id TEXT NOT NULL,
   message_id TEXT NOT NULL,
   endpoint_id TEXT NOT NULL,
   attempt_number INTEGER NOT NULL,
-  trigger TEXT NOT NULL CHECK (trigger IN ('scheduled', 'manual')),
+  trigger TEXT NOT NULL CHECK (trigger IN ('scheduled', 'manual', 'cli')),
   url TEXT NOT NULL,
   request_headers TEXT NOT NULL,
   response_status INTEGER,
@@ -83,6 +83,14 @@ CREATE TABLE event_types (
   updated_at INTEGER NOT NULL
 );
 CREATE TABLE hookline_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL);
+CREATE TABLE listeners (
+  id TEXT PRIMARY KEY,
+  tenant TEXT,
+  name TEXT NOT NULL,
+  forward_url TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL
+);
 CREATE TABLE messages (
   id TEXT PRIMARY KEY,
   tenant TEXT,
@@ -97,11 +105,11 @@ CREATE TABLE messages (
   idempotency_key TEXT,
   dedup_key TEXT,
   created_at INTEGER NOT NULL
-);
+, trace_parent TEXT);
 CREATE TABLE meta (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
-, trace_parent TEXT);
+);
 CREATE TABLE sources (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL UNIQUE,
@@ -135,6 +143,7 @@ CREATE INDEX deliveries_finished ON deliveries (updated_at) WHERE status IN ('su
 CREATE INDEX deliveries_lease ON deliveries (lease_expires_at) WHERE status = 'in_flight';
 CREATE UNIQUE INDEX deliveries_message_endpoint ON deliveries (message_id, endpoint_id);
 CREATE INDEX endpoints_tenant ON endpoints (tenant, id);
+CREATE UNIQUE INDEX listeners_name ON listeners (coalesce(tenant, ''), name);
 CREATE UNIQUE INDEX messages_dedup ON messages (source_id, dedup_key)
   WHERE dedup_key IS NOT NULL AND source_id IS NOT NULL;
 CREATE INDEX messages_event_type ON messages (event_type, id);
