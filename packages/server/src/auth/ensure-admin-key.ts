@@ -1,4 +1,5 @@
 import type { Store } from '../store/store.ts';
+import { isStoreError } from '../store/store-error.ts';
 import { describeApiKey, mintApiKey } from './api-key-token.ts';
 
 export type EnsureAdminKeyResult =
@@ -22,14 +23,22 @@ export async function ensureAdminKey(
     const described = describeApiKey(options.givenKey);
     const existing = await store.getApiKeyByHash(described.hash);
     if (existing !== null) return { kind: 'configured', id: existing.id };
-    const created = await store.createApiKey({
-      name: 'admin (HOOKLINE_ADMIN_API_KEY)',
-      hash: described.hash,
-      prefix: described.prefix,
-      scopes: ['admin'],
-      tenant: null,
-    });
-    return { kind: 'configured', id: created.id };
+    try {
+      const created = await store.createApiKey({
+        name: 'admin (HOOKLINE_ADMIN_API_KEY)',
+        hash: described.hash,
+        prefix: described.prefix,
+        scopes: ['admin'],
+        tenant: null,
+      });
+      return { kind: 'configured', id: created.id };
+    } catch (error) {
+      // Processes starting together on PostgreSQL (multi-process.e2e.test.ts) race to register the same
+      // key: the loser of the unique-hash race uses the winner's row instead of failing its start.
+      const winner = isStoreError(error, 'conflict') ? await store.getApiKeyByHash(described.hash) : null;
+      if (winner === null) throw error;
+      return { kind: 'configured', id: winner.id };
+    }
   }
   if ((await store.countApiKeys()) > 0) return { kind: 'existing' };
   const minted = mintApiKey(options.random);
