@@ -10,6 +10,7 @@ import { handleFrameworkError, installErrorHandling } from './api/error-handler.
 import { createEventTypeSchemas } from './api/event-type-schemas.ts';
 import { eventTypeRoutes } from './api/event-types.ts';
 import { installJsonBodyParser } from './api/json-body-parser.ts';
+import { listenerRoutes } from './api/listeners.ts';
 import { messageRoutes } from './api/messages.ts';
 import { publishRoutes } from './api/publish.ts';
 import { recoveryRoutes } from './api/recovery.ts';
@@ -104,6 +105,7 @@ export async function buildApp(deps: AppDeps & { ops?: AppOps }): Promise<Fastif
   messageRoutes(app, deps);
   deliveryRoutes(app, deps);
   recoveryRoutes(app, deps);
+  listenerRoutes(app, deps);
   streamRoutes(app, deps);
   // The dashboard's static files at /ui/ (and / redirects there); a page saying how to build it when absent.
   await app.register(uiRoutes, {});

@@ -1,4 +1,13 @@
-import type { ApiKey, Attempt, Delivery, Endpoint, EventType, Json, Message } from '../store/types.ts';
+import type {
+  ApiKey,
+  Attempt,
+  Delivery,
+  Endpoint,
+  EventType,
+  Json,
+  Listener,
+  Message,
+} from '../store/types.ts';
 import { exceedsJsonDepth } from './json-depth.ts';
 
 /**
@@ -154,5 +163,16 @@ export function presentAttempt(attempt: Attempt) {
     errorKind: attempt.errorKind,
     errorMessage: attempt.errorMessage,
     createdAt: iso(attempt.createdAt),
+  };
+}
+
+export function presentListener(listener: Listener) {
+  return {
+    id: listener.id,
+    tenant: listener.tenant,
+    name: listener.name,
+    forwardUrl: listener.forwardUrl,
+    createdAt: iso(listener.createdAt),
+    lastSeenAt: iso(listener.lastSeenAt),
   };
 }

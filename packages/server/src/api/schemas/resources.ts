@@ -219,7 +219,11 @@ const attemptProperties = {
   messageId: { type: 'string' },
   endpointId: { type: 'string' },
   attemptNumber: { type: 'integer' },
-  trigger: { enum: ['scheduled', 'manual'] },
+  trigger: {
+    enum: ['scheduled', 'manual', 'cli'],
+    description:
+      '`cli`: a forward reported by `hookline listen` (its `endpointId` is a listener id, `lsn_…`).',
+  },
   url: { type: 'string' },
   requestHeaders: stringMap,
   responseStatus: { type: ['integer', 'null'] },
@@ -238,6 +242,23 @@ export const attemptSchema = {
   properties: attemptProperties,
 } as const;
 
+const listenerProperties = {
+  id: { type: 'string' },
+  tenant: { type: ['string', 'null'] },
+  name: { type: 'string' },
+  forwardUrl: { type: 'string', description: 'The local URL of the latest forward reported.' },
+  createdAt: isoTime,
+  lastSeenAt: isoTime,
+} as const;
+
+export const listenerSchema = {
+  $id: 'Listener',
+  type: 'object',
+  description: 'A `hookline listen` session (one per tenant and name); never routed to, never delivered to.',
+  required: Object.keys(listenerProperties),
+  properties: listenerProperties,
+} as const;
+
 /** Every shared schema, in registration order. */
 export const SHARED_SCHEMAS = [
   errorSchema,
@@ -250,4 +271,5 @@ export const SHARED_SCHEMAS = [
   publishedSchema,
   deliverySchema,
   attemptSchema,
+  listenerSchema,
 ] as const;
