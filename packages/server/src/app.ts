@@ -5,6 +5,8 @@ import { apiKeyRoutes } from './api/api-keys.ts';
 import { installAuthentication } from './api/authenticate-hook.ts';
 import { deliveryRoutes } from './api/deliveries.ts';
 import { endpointActionRoutes } from './api/endpoint-actions.ts';
+import { endpointHealthRoutes } from './api/endpoint-health.ts';
+import { endpointTestEventRoutes } from './api/endpoint-test-event.ts';
 import { endpointRoutes } from './api/endpoints.ts';
 import { handleFrameworkError, installErrorHandling } from './api/error-handler.ts';
 import { createEventTypeSchemas } from './api/event-type-schemas.ts';
@@ -15,12 +17,15 @@ import { messageRoutes } from './api/messages.ts';
 import { publishRoutes } from './api/publish.ts';
 import { recoveryRoutes } from './api/recovery.ts';
 import { SHARED_SCHEMAS } from './api/schemas/resources.ts';
+import { sourceFailureRoutes } from './api/source-failures.ts';
 import { sourcesRoutes } from './api/sources.ts';
+import { statsRoutes } from './api/stats.ts';
 import { streamRoutes } from './api/stream.ts';
 import { installValidatorCompiler } from './api/validator-compiler.ts';
 import { createAuthenticator } from './auth/authenticator.ts';
 import { ingestConfig } from './ingest/ingest-config.ts';
 import { ingestRoutes } from './ingest/ingest-routes.ts';
+import { createSourceFailures } from './ingest/source-failures.ts';
 import { createSourceResolver } from './ingest/source-resolver.ts';
 import { type OpsOptions, opsRoutes } from './ops/ops-routes.ts';
 import type { TlsOptions } from './ops/tls-options.ts';
@@ -107,6 +112,12 @@ export async function buildApp(deps: AppDeps & { ops?: AppOps }): Promise<Fastif
   recoveryRoutes(app, deps);
   listenerRoutes(app, deps);
   streamRoutes(app, deps);
+  // Refused ingest requests, in memory (never stored): the dashboard's source failures and overview.
+  const sourceFailures = createSourceFailures({ clock: deps.clock });
+  endpointHealthRoutes(app, deps);
+  endpointTestEventRoutes(app, deps);
+  sourceFailureRoutes(app, deps, sourceFailures);
+  statsRoutes(app, deps, sourceFailures);
   // The dashboard's static files at /ui/ (and / redirects there); a page saying how to build it when absent.
   await app.register(uiRoutes, {});
   if (deps.ingest) {
@@ -129,6 +140,7 @@ export async function buildApp(deps: AppDeps & { ops?: AppOps }): Promise<Fastif
       config: ingest,
       maxAttempts: deps.maxAttempts,
       metrics: deps.ops?.metrics ?? null,
+      failures: sourceFailures,
     });
   }
   return app;

@@ -28,6 +28,7 @@ export const ERROR_CATALOG = {
     status: 409,
     message: 'This Idempotency-Key was already used with a different request.',
   },
+  endpoint_disabled: { status: 409, message: 'The endpoint is disabled; enable it first.' },
   payload_too_large: { status: 413, message: 'The request body is larger than allowed.' },
   unsupported_media_type: { status: 415, message: 'The request body must be application/json.' },
   rate_limited: { status: 429, message: 'Too many requests; retry after the indicated delay.' },

@@ -12,6 +12,7 @@ import { IngestError, isIngestError } from './ingest-errors.ts';
 import { ingestRequest, STORE_RETRY_AFTER_SECONDS } from './ingest-request.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 import { readBody } from './read-body.ts';
+import type { SourceFailures } from './source-failures.ts';
 import { createSourceResolver, type SourceResolver } from './source-resolver.ts';
 
 /** Options of {@link ingestRoutes}. */
@@ -27,6 +28,8 @@ export interface IngestRoutesOptions {
   aliasRoutes?: boolean;
   /** Counts each request's outcome by source; null or absent when metrics are off. */
   metrics?: IngestMetrics | null;
+  /** Remembers refusals of known sources (in memory) for `GET /v1/sources/{id}/failures`; absent = off. */
+  failures?: SourceFailures | null;
 }
 
 /** The metrics outcome of a refused request. */
@@ -94,8 +97,13 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
   const perClient = createRateLimiter(config.perClientRate, { clock, maxKeys: config.rateLimiterMaxKeys });
   const sources = new WeakMap<FastifyRequest, Source>();
   const metrics = options.metrics ?? null;
+  const failures = options.failures ?? null;
   // The source id of requests refused before `sources` is set (rate limits), for the outcome label.
   const sourceIds = new WeakMap<FastifyRequest, string>();
+  const refused = (request: FastifyRequest, code: string, status: number) => {
+    const sourceId = sourceIds.get(request);
+    if (failures && sourceId !== undefined) failures.record(sourceId, { code, status, clientIp: request.ip });
+  };
   const deps = {
     store: options.store,
     router: options.router,
@@ -128,11 +136,13 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
       // sender's mistake, answered in the API's catalog shape rather than logged as our failure.
       const apiError = new ApiError('validation_failed', 'The request is malformed HTTP.');
       metrics?.ingest(sourceIds.get(request) ?? 'unknown', 'rejected');
+      refused(request, apiError.code, apiError.status);
       return reply.code(apiError.status).header('connection', 'close').send(apiError.toBody());
     }
     const ingestError = toIngestError(error);
     if (ingestError.code === 'internal_error') request.log.error({ err: error }, 'ingest failed');
     metrics?.ingest(sourceIds.get(request) ?? 'unknown', outcomeOf(ingestError.code, ingestError.status));
+    refused(request, ingestError.code, ingestError.status);
     reply.code(ingestError.status).headers(ingestError.headers);
     if (ingestError.retryAfterSeconds !== undefined) {
       reply.header('retry-after', String(ingestError.retryAfterSeconds));
@@ -149,7 +159,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
   async function admit(request: FastifyRequest, source: Source | null): Promise<void> {
     const close = { closeConnection: hasBody(request) };
     if (source === null || source.disabled) throw new IngestError('source_not_found', close);
-    if (metrics) sourceIds.set(request, source.id);
+    if (metrics || failures) sourceIds.set(request, source.id);
     const bySource = perSource.take(source.id);
     if (!bySource.ok) {
       throw new IngestError('rate_limited', { ...close, retryAfterSeconds: bySource.retryAfterSeconds });

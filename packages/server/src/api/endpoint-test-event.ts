@@ -1,0 +1,75 @@
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../errors.ts';
+import type { AppDeps } from './api-deps.ts';
+import { loadEndpoint } from './endpoints.ts';
+import { iso } from './present.ts';
+import { errorResponses, eventTypeName, idParams } from './schemas/common.ts';
+
+interface TestEventBody {
+  eventType?: string;
+  payload?: Record<string, unknown>;
+}
+
+/**
+ * `POST /v1/endpoints/{id}/test`: publishes a message delivered to this endpoint only, whatever its
+ * filters say (an explicit test is not routed): the message and its one delivery are stored in one commit
+ * by insertMessage, the same write a publish does, and the worker sends it like any other.
+ */
+export function endpointTestEventRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.post<{ Params: { id: string }; Body: TestEventBody | undefined }>(
+    '/v1/endpoints/:id/test',
+    {
+      config: { scope: 'publish' },
+      // No body at all (`curl -X POST …/test`) means every default, as `{}` does.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+      schema: {
+        tags: ['Endpoints'],
+        summary: 'Send a test event to this endpoint only (its event-type and payload filters do not apply)',
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            eventType: { ...eventTypeName, default: 'hookline.test' },
+            payload: {
+              type: 'object',
+              description: 'Default: `{"test":true,"sentAt":"<now, ISO 8601>"}`.',
+            },
+          },
+        },
+        response: {
+          202: {
+            type: 'object',
+            required: ['messageId', 'deliveryId'],
+            properties: { messageId: { type: 'string' }, deliveryId: { type: 'string' } },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const endpoint = await loadEndpoint(deps, request, request.params.id);
+      if (endpoint.disabled) {
+        throw new ApiError('endpoint_disabled', 'This endpoint is disabled: enable it before testing it.');
+      }
+      const payload = request.body?.payload ?? { test: true, sentAt: iso(deps.clock()) };
+      const outcome = await deps.store.insertMessage({
+        // The endpoint's tenant, so a tenant key that owns the endpoint sees the test message too.
+        tenant: endpoint.tenant,
+        eventType: request.body?.eventType ?? 'hookline.test',
+        channels: [],
+        headers: {},
+        contentType: 'application/json',
+        body: Buffer.from(JSON.stringify(payload)),
+        deliveries: [{ endpointId: endpoint.id, maxAttempts: deps.maxAttempts(endpoint) }],
+      });
+      // No idempotency key, so never a duplicate; the check keeps the types honest.
+      if (outcome.duplicate || outcome.deliveryIds[0] === undefined) {
+        throw new ApiError('internal_error', 'The test message was not stored.');
+      }
+      return reply.code(202).send({ messageId: outcome.message.id, deliveryId: outcome.deliveryIds[0] });
+    },
+  );
+}
