@@ -26,6 +26,14 @@ export function createIdGenerator(
   };
 }
 
+/** The millisecond time encoded in an id made by `createIdGenerator` (10 characters after the prefix). */
+export function idTime(id: string): number {
+  const start = id.indexOf('_') + 1;
+  let time = 0;
+  for (const char of id.slice(start, start + 10)) time = time * 32 + ALPHABET.indexOf(char);
+  return time;
+}
+
 function encodeTime(time: number): string {
   let out = '';
   let value = time;

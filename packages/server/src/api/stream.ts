@@ -2,11 +2,13 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { readTenant } from '../auth/access.ts';
 import { eventTypesMatch } from '../delivery/event-type-match.ts';
 import { ApiError } from '../errors.ts';
+import { idTime } from '../ids.ts';
 import type { MessageQuery, Store } from '../store/store.ts';
 import type { Message } from '../store/types.ts';
 import type { AppDeps } from './api-deps.ts';
 import { callerOf } from './authenticate-hook.ts';
 import { errorResponses } from './schemas/common.ts';
+import { createAttemptFollower, mergeByTime } from './stream-attempts.ts';
 
 /** Tuning of the live stream; defaults suit people watching, tests shorten them. */
 export interface StreamOptions {
@@ -26,6 +28,7 @@ interface StreamQuery {
   source?: string;
   events?: string;
   lastEventId?: string;
+  include?: 'attempts';
 }
 
 const MESSAGE_ID = /^msg_[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -37,6 +40,7 @@ const MAX_CATCH_UP = 50_000;
  * `GET /v1/stream`: Server-Sent Events of new messages (`id:` = message id). `Last-Event-ID` (or
  * `?lastEventId=`) replays every message after that id from the store first, so a client that keeps its
  * last id and reconnects loses none and gets none twice. Without one the stream starts at "now".
+ * `?include=attempts` adds live `event: attempt`s (stream-attempts.ts), which never move that cursor.
  */
 export function streamRoutes(app: FastifyInstance, deps: AppDeps, options: StreamOptions = {}): void {
   const pollMs = options.pollMs ?? 250;
@@ -69,12 +73,17 @@ export function streamRoutes(app: FastifyInstance, deps: AppDeps, options: Strea
               type: 'string',
               description: 'Resume after this message id (same as the `Last-Event-ID` header).',
             },
+            include: {
+              enum: ['attempts'],
+              description:
+                '`attempts` adds `event: attempt` for each new attempt of a message the filters match (live only: never replayed on resume, no `id:`).',
+            },
           },
         },
         response: {
           200: {
             description:
-              '`text/event-stream`: `id: msg_…`, `event: message`, `data:` the message with its headers and `bodyBase64`.',
+              '`text/event-stream`: `id: msg_…`, `event: message`, `data:` the message with its headers and `bodyBase64`; with `include=attempts` also `event: attempt` (no `id:`).',
             type: 'string',
           },
           ...errorResponses,
@@ -101,17 +110,35 @@ export function streamRoutes(app: FastifyInstance, deps: AppDeps, options: Strea
       }
       // Without a resume point the stream starts after the newest message that exists now.
       let cursor = resumeFrom ?? (await deps.store.listMessages({ ...filter, limit: 1 })).data[0]?.id ?? null;
+      const attempts =
+        request.query.include === 'attempts'
+          ? await createAttemptFollower(
+              deps.store,
+              { ...filter, ...(patterns ? { patterns } : {}) },
+              deps.clock(),
+            )
+          : null;
       follow(reply, async () => {
-        const fresh = await messagesAfter(deps.store, filter, cursor, deps.clock() - settleMs);
+        const settledAt = deps.clock() - settleMs;
+        const fresh = await messagesAfter(deps.store, filter, cursor, settledAt);
         if (fresh.length > 0) cursor = fresh.at(-1)?.id ?? cursor;
-        return patterns && patterns.length > 0
-          ? fresh.filter((message) => eventTypesMatch(patterns, message.eventType))
-          : fresh;
+        const matching =
+          patterns && patterns.length > 0
+            ? fresh.filter((message) => eventTypesMatch(patterns, message.eventType))
+            : fresh;
+        const messageEvents = matching.map((message) => ({
+          at: message.createdAt,
+          text: formatEvent(message),
+        }));
+        if (!attempts) return messageEvents.map((event) => event.text);
+        // In time order, a message before the attempts made at the same millisecond: a client sees each
+        // message before its attempts.
+        return mergeByTime(messageEvents, await attempts.next(settledAt));
       });
     },
   );
 
-  function follow(reply: FastifyReply, next: () => Promise<Message[]>): void {
+  function follow(reply: FastifyReply, next: () => Promise<string[]>): void {
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {
@@ -138,9 +165,9 @@ export function streamRoutes(app: FastifyInstance, deps: AppDeps, options: Strea
     void (async () => {
       try {
         while (!closed) {
-          for (const message of await next()) {
+          for (const event of await next()) {
             if (closed) return;
-            raw.write(formatEvent(message));
+            raw.write(event);
           }
           await new Promise<void>((resolve) => {
             const timer = setTimeout(resolve, pollMs);
@@ -203,16 +230,6 @@ async function messagesAfter(
 function settled(messages: Message[], settledAt: number): Message[] {
   const cut = messages.findIndex((message) => message.createdAt > settledAt);
   return cut === -1 ? messages : messages.slice(0, cut);
-}
-
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-/** The millisecond time in a time-sortable id (ids.ts: 10 base32 characters after the prefix). */
-function idTime(id: string): number {
-  let time = 0;
-  for (const char of id.slice(id.indexOf('_') + 1, id.indexOf('_') + 11))
-    time = time * 32 + ALPHABET.indexOf(char);
-  return time;
 }
 
 /** One SSE event: the message with its headers and exact body bytes (base64), so `listen` forwards them as received. */

@@ -104,3 +104,51 @@ export function closedPort(): Promise<number> {
     });
   });
 }
+
+/** A long-running `hookline …` child (listen, tail) whose output can be awaited. */
+export interface CliChild {
+  stdout(): string;
+  stderr(): string;
+  /** Resolves once `pattern` (give it the `g` flag) has matched `count` times on that stream. */
+  waitFor(stream: 'stdout' | 'stderr', pattern: RegExp, count?: number): Promise<void>;
+  /** SIGINT (what Ctrl-C sends), then waits for the exit code. */
+  stop(): Promise<number | null>;
+}
+
+export function startHookline(args: readonly string[], env: Record<string, string> = {}): CliChild {
+  const child = spawn(NODE, [BIN, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = { stdout: '', stderr: '' };
+  const waiters: { stream: 'stdout' | 'stderr'; pattern: RegExp; count: number; resolve: () => void }[] = [];
+  const check = () => {
+    for (const waiter of [...waiters]) {
+      if ((output[waiter.stream].match(waiter.pattern) ?? []).length >= waiter.count) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    }
+  };
+  for (const stream of ['stdout', 'stderr'] as const) {
+    child[stream].setEncoding('utf8').on('data', (chunk: string) => {
+      output[stream] += chunk;
+      check();
+    });
+  }
+  const exited = new Promise<number | null>((done) => child.on('exit', done));
+  return {
+    stdout: () => output.stdout,
+    stderr: () => output.stderr,
+    waitFor: (stream, pattern, count = 1) =>
+      new Promise<void>((resolve) => {
+        waiters.push({ stream, pattern, count, resolve });
+        check();
+      }),
+    stop: () => {
+      child.kill('SIGINT');
+      return exited;
+    },
+  };
+}

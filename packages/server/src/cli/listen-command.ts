@@ -1,22 +1,13 @@
 import { STATUS_CODES } from 'node:http';
-import { request } from 'undici';
-import { API_FLAGS, DEFAULT_SERVER } from './api-client.ts';
+import { API_FLAGS, createApiClient, DEFAULT_SERVER } from './api-client.ts';
 import { listFlag, parseCommandArgs, requireFlag, stringFlag } from './args.ts';
+import { createAttemptRecorder, defaultListenerName } from './attempt-recorder.ts';
 import { UsageError } from './cli-errors.ts';
 import { type CliIo, paint } from './cli-io.ts';
 import type { Command } from './command.ts';
 import { cursorFilePath, readCursor, writeCursor } from './cursor-file.ts';
+import { type ForwardOutcome, forwardEvent } from './forward-event.ts';
 import { abortOnSignals, followStream, type StreamedMessage } from './stream-client.ts';
-
-/** Headers never copied to the local request: they describe the original hop, not the event. */
-const HOP_HEADERS = new Set([
-  'host',
-  'content-length',
-  'connection',
-  'transfer-encoding',
-  'keep-alive',
-  'expect',
-]);
 
 /** `hookline listen`: forward the live stream to a local URL, resuming from a saved cursor. */
 export const listenCommand: Command = {
@@ -31,12 +22,19 @@ a file under ~/.hookline named after the server and filters), so after a disconn
 laptop sleep the events that arrived meanwhile are forwarded on reconnect, none twice. A first run starts
 from now. Ctrl-C stops it (exit 0).
 
+Each forward is also reported to the server (POST /v1/messages/{id}/attempts) as an attempt with trigger
+"cli" on the message's delivery to this listener (--name), so the local app's answers show up with the
+message's deliveries and attempts and in the dashboard. Reporting never delays the next forward; a failed
+report prints a warning and listening goes on. It needs a key with the publish scope; --no-record skips it.
+
 Flags:
   --forward-to URL      local URL to POST events to (required)
   --source NAME         only events of this source (name or id)
   --events PATTERNS     comma-separated event types, * wildcards
   --path-map TYPE=PATH  forward this event type to PATH on the --forward-to origin (repeatable)
   --state FILE          where the cursor is kept
+  --name NAME           listener name the attempts are recorded under (default: this host's name)
+  --no-record           do not report forwards to the server
   --server, --api-key   the Hookline server (default ${DEFAULT_SERVER}, HOOKLINE_API_KEY)
   --json                one JSON object per event instead of a line
 
@@ -53,6 +51,8 @@ Examples:
       events: { type: 'string' },
       'path-map': { type: 'string', multiple: true },
       state: { type: 'string' },
+      name: { type: 'string' },
+      'no-record': { type: 'boolean' },
     });
     const forwardTo = requireFlag(args, 'forward-to');
     if (!URL.canParse(forwardTo) || !['http:', 'https:'].includes(new URL(forwardTo).protocol)) {
@@ -72,6 +72,23 @@ Examples:
     const events = stringFlag(args, 'events');
     const statePath = cursorFilePath(stringFlag(args, 'state'), [server, source, events, forwardTo]);
     const json = args.flags.json === true;
+    const listener = stringFlag(args, 'name') ?? defaultListenerName();
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(listener)) {
+      throw new UsageError(`--name "${listener}" may hold only letters, digits and _ . - (at most 64)`);
+    }
+    const recorder =
+      args.flags['no-record'] === true
+        ? null
+        : createAttemptRecorder({
+            // A report that hangs must not hold the queue behind it for long.
+            client: createApiClient({
+              server,
+              apiKey,
+              fetch: (url, init) => fetch(url, { ...init, signal: AbortSignal.timeout(10_000) }),
+            }),
+            listener,
+            warn: (text) => io.err(`${paint(io, 'yellow', 'warning')}: ${text}\n`),
+          });
     await followStream({
       server,
       apiKey,
@@ -81,51 +98,29 @@ Examples:
       signal: abortOnSignals(),
       onStatus: (status) => {
         if (status.kind === 'connected')
-          io.err(`Ready: ${server} → ${forwardTo} (${status.detail}); cursor in ${statePath}\n`);
+          io.err(
+            `Ready: ${server} → ${forwardTo} (${status.detail}); cursor in ${statePath}; ${recorder ? `recording as listener "${listener}"` : 'not recording'}\n`,
+          );
         else io.err(`${paint(io, 'yellow', 'disconnected')}: ${status.detail}\n`);
       },
       onMessage: async (message) => {
         const target = targetUrl(forwardTo, pathMap, message);
-        const outcome = await forward(target, message);
+        const outcome = await forwardEvent(target, message);
         // The cursor moves only once the event was handed to the local app (whatever it answered).
         writeCursor(statePath, message.id);
+        recorder?.record(message.id, target, outcome);
         printOutcome(io, json, message, target, outcome);
       },
     });
+    // Stopped: give the reports still queued a moment to reach the server.
+    await recorder?.flush(5000);
     return 0;
   },
 };
 
-type Outcome = { status: number; durationMs: number } | { error: string; durationMs: number };
-
 function targetUrl(forwardTo: string, pathMap: Map<string, string>, message: StreamedMessage): string {
   const mapped = pathMap.get(message.eventType);
   return mapped ? new URL(mapped, forwardTo).toString() : forwardTo;
-}
-
-async function forward(target: string, message: StreamedMessage): Promise<Outcome> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(message.headers)) {
-    if (!HOP_HEADERS.has(name)) headers[name] = value;
-  }
-  headers['content-type'] ??= message.contentType;
-  headers['x-hookline-message-id'] = message.id;
-  const body = message.bodyBase64 === null ? Buffer.alloc(0) : Buffer.from(message.bodyBase64, 'base64');
-  const started = performance.now();
-  try {
-    const response = await request(target, {
-      method: 'POST',
-      headers,
-      body,
-      headersTimeout: 30_000,
-      bodyTimeout: 30_000,
-    });
-    await response.body.dump();
-    return { status: response.statusCode, durationMs: Math.round(performance.now() - started) };
-  } catch (error) {
-    const code = (error as { code?: string }).code ?? (error as Error).message;
-    return { error: code, durationMs: Math.round(performance.now() - started) };
-  }
 }
 
 function printOutcome(
@@ -133,11 +128,15 @@ function printOutcome(
   json: boolean,
   message: StreamedMessage,
   target: string,
-  outcome: Outcome,
+  outcome: ForwardOutcome,
 ): void {
   if (json) {
+    const result =
+      'status' in outcome
+        ? { status: outcome.status, durationMs: outcome.durationMs }
+        : { error: outcome.error, errorKind: outcome.errorKind, durationMs: outcome.durationMs };
     io.out(
-      `${JSON.stringify({ id: message.id, eventType: message.eventType, createdAt: message.createdAt, target, ...outcome })}\n`,
+      `${JSON.stringify({ id: message.id, eventType: message.eventType, createdAt: message.createdAt, target, ...result })}\n`,
     );
     return;
   }

@@ -16,6 +16,23 @@ export interface StreamedMessage {
   createdAt: string;
 }
 
+/** An attempt as `GET /v1/stream?include=attempts` sends it (live only, never replayed). */
+export interface StreamedAttempt {
+  id: string;
+  deliveryId: string;
+  messageId: string;
+  endpointId: string;
+  eventType: string;
+  attemptNumber: number;
+  trigger: 'scheduled' | 'manual' | 'cli';
+  url: string;
+  responseStatus: number | null;
+  durationMs: number;
+  errorKind: string;
+  errorMessage: string | null;
+  createdAt: string;
+}
+
 export interface FollowOptions {
   server: string;
   apiKey: string;
@@ -25,6 +42,11 @@ export interface FollowOptions {
   lastEventId: string | null;
   /** Called for each message, in order; the cursor moves only after it resolves. */
   onMessage(message: StreamedMessage): Promise<void>;
+  /**
+   * When given, attempts are streamed too (`include=attempts`) and each is passed here, interleaved with the
+   * messages in time order. `onGap` is called when the server skipped attempts for a client that fell behind.
+   */
+  attempts?: { onAttempt(attempt: StreamedAttempt): void; onGap(): void };
   /** Status lines (connected, lost, reconnecting). */
   onStatus(status: { kind: 'connected' | 'disconnected'; detail: string }): void;
   signal: AbortSignal;
@@ -44,6 +66,7 @@ export async function followStream(options: FollowOptions): Promise<void> {
   const query = new URLSearchParams();
   if (options.source) query.set('source', options.source);
   if (options.events) query.set('events', options.events);
+  if (options.attempts) query.set('include', 'attempts');
   const url = `${options.server.replace(/\/+$/, '')}/v1/stream${query.size > 0 ? `?${query}` : ''}`;
   while (!options.signal.aborted) {
     try {
@@ -67,6 +90,8 @@ export async function followStream(options: FollowOptions): Promise<void> {
       options.onStatus({ kind: 'connected', detail: cursor ? `resuming after ${cursor}` : 'from now' });
       backoffMs = 250;
       for await (const event of readSse(response.body)) {
+        if (event.event === 'attempt') options.attempts?.onAttempt(JSON.parse(event.data) as StreamedAttempt);
+        if (event.event === 'attempts_skipped') options.attempts?.onGap();
         if (event.event !== 'message') continue;
         const message = JSON.parse(event.data) as StreamedMessage;
         await options.onMessage(message);

@@ -1,30 +1,37 @@
+import { STATUS_CODES } from 'node:http';
 import { API_FLAGS, DEFAULT_SERVER } from './api-client.ts';
 import { parseCommandArgs, stringFlag } from './args.ts';
 import { UsageError } from './cli-errors.ts';
-import { paint } from './cli-io.ts';
+import { type CliIo, paint } from './cli-io.ts';
 import type { Command } from './command.ts';
-import { abortOnSignals, followStream } from './stream-client.ts';
+import { abortOnSignals, followStream, type StreamedAttempt } from './stream-client.ts';
 
-/** `hookline tail`: print new messages as they arrive. */
+/** `hookline tail`: print new messages and their delivery attempts as they happen. */
 export const tailCommand: Command = {
   name: 'tail',
-  summary: 'Print new messages live (filterable, --json for scripts)',
-  help: `Usage: hookline tail [--source NAME] [--events PATTERNS] [--since-id msg_…] [--json]
+  summary: 'Print new messages and attempts live (filterable, --json for scripts)',
+  help: `Usage: hookline tail [--source NAME] [--events PATTERNS] [--since-id msg_…] [--no-attempts] [--json]
 
 Prints each new message as it arrives on the server (GET /v1/stream): time, event type, id, source and
-size; --json prints the whole message (headers and base64 body) as one JSON object per line. Reconnects by
-itself after a disconnect, without gaps. Ctrl-C stops it.
+size; then each delivery attempt of those messages as it happens, indented: time, "→", status (or error
+kind), duration, attempt number, trigger (scheduled, manual, or cli for a hookline listen forward),
+endpoint or listener id. --json prints one object per line with "kind": "message" (the whole message,
+headers and base64 body) or "kind": "attempt". Reconnects by itself after a disconnect: messages resume
+without gaps, attempts are live only (those made while disconnected are not shown; see the API).
+Ctrl-C stops it.
 
 Flags:
   --source NAME         only messages of this source (name or id)
   --events PATTERNS     comma-separated event types, * wildcards
   --since-id ID         start after this message id instead of now
+  --no-attempts         messages only
   --server, --api-key   the Hookline server (default ${DEFAULT_SERVER}, HOOKLINE_API_KEY)
   --json                one JSON object per line
 
 Examples:
   hookline tail
   hookline tail --events 'invoice.*' --json | jq .eventType
+  hookline tail --json | jq 'select(.kind == "attempt" and .responseStatus >= 500)'
 `,
   async run(argv, io) {
     const args = parseCommandArgs(argv, {
@@ -32,6 +39,7 @@ Examples:
       source: { type: 'string' },
       events: { type: 'string' },
       'since-id': { type: 'string' },
+      'no-attempts': { type: 'boolean' },
     });
     const server = stringFlag(args, 'server') ?? io.env.HOOKLINE_SERVER ?? DEFAULT_SERVER;
     const apiKey = stringFlag(args, 'api-key') ?? io.env.HOOKLINE_API_KEY;
@@ -48,9 +56,18 @@ Examples:
         io.err(
           `${status.kind === 'connected' ? 'Tailing' : paint(io, 'yellow', 'disconnected')}: ${status.detail}\n`,
         ),
+      ...(args.flags['no-attempts'] === true
+        ? {}
+        : {
+            attempts: {
+              onAttempt: (attempt: StreamedAttempt) => printAttempt(io, json, attempt),
+              onGap: () =>
+                io.err(`${paint(io, 'yellow', 'warning')}: too many attempts at once; some were skipped\n`),
+            },
+          }),
       onMessage: async (message) => {
         if (json) {
-          io.out(`${JSON.stringify(message)}\n`);
+          io.out(`${JSON.stringify({ kind: 'message', ...message })}\n`);
           return;
         }
         const size =
@@ -63,3 +80,19 @@ Examples:
     return 0;
   },
 };
+
+/** One attempt line, under its message: `  <time>  → 200 OK  12 ms  #1 scheduled  ep_…`. */
+function printAttempt(io: CliIo, json: boolean, attempt: StreamedAttempt): void {
+  if (json) {
+    io.out(`${JSON.stringify({ kind: 'attempt', ...attempt })}\n`);
+    return;
+  }
+  const ok = attempt.errorKind === 'none';
+  const result =
+    attempt.responseStatus === null
+      ? attempt.errorKind
+      : `${attempt.responseStatus} ${STATUS_CODES[attempt.responseStatus] ?? ''}`.trim();
+  io.out(
+    `  ${attempt.createdAt}  → ${paint(io, ok ? 'green' : 'red', result)}  ${attempt.durationMs} ms  #${attempt.attemptNumber} ${attempt.trigger}  ${attempt.endpointId}  ${attempt.messageId}\n`,
+  );
+}

@@ -11,7 +11,7 @@ import { createRouter } from '../delivery/router.ts';
 import { createSsrfPolicy } from '../delivery/ssrf-guard.ts';
 import { createIdGenerator } from '../ids.ts';
 import { createSqliteStore } from '../store/sqlite/create-sqlite-store.ts';
-import type { Store } from '../store/store.ts';
+import type { Store, StoreDeps } from '../store/store.ts';
 import type { ApiKeyScope } from '../store/types.ts';
 
 /** A clock tests move by hand: no sleeps, no wall time. */
@@ -54,6 +54,8 @@ export interface TestAppOptions {
   allowLoopback?: boolean;
   /** Serve `/v1/sources` and the ingest routes too; default true (the whole app, as main.ts builds it). */
   ingest?: boolean;
+  /** Opens the store instead of a fresh SQLite file (e.g. a PostgreSQL test database); it gets migrated. */
+  openStore?: (deps: StoreDeps) => Store;
 }
 
 /**
@@ -63,10 +65,10 @@ export interface TestAppOptions {
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dir = await mkdtemp(join(tmpdir(), 'hookline-api-'));
   const clock = createTestClock();
-  const store = createSqliteStore({
-    path: join(dir, 'hookline.db'),
-    deps: { clock, newId: createIdGenerator(clock) },
-  });
+  const deps: StoreDeps = { clock, newId: createIdGenerator(clock) };
+  const store = options.openStore
+    ? options.openStore(deps)
+    : createSqliteStore({ path: join(dir, 'hookline.db'), deps });
   await store.migrate();
   const config = { ...defaultConfig(), ...options.config };
   const app = await buildApp({
