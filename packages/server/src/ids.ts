@@ -34,6 +34,14 @@ export function idTime(id: string): number {
   return time;
 }
 
+/**
+ * The smallest id `createIdGenerator` makes with this prefix at time `ms`: every id made at `ms` or later
+ * sorts at or after it and every earlier one before it, so a time bound becomes a bound on an id index.
+ */
+export function idFloor(prefix: string, ms: number): string {
+  return `${prefix}_${encodeTime(Math.max(0, Math.floor(ms)))}`;
+}
+
 function encodeTime(time: number): string {
   let out = '';
   let value = time;

@@ -1,4 +1,5 @@
 import type { SQLInputValue } from 'node:sqlite';
+import { idFloor } from '../../ids.ts';
 import type { MessageQuery, Page } from '../store.ts';
 import type { Message } from '../types.ts';
 import type { SqliteContext } from './context.ts';
@@ -8,6 +9,14 @@ import { timeRange } from './time-range.ts';
 
 // Newest first by id (ids sort by creation time), so the first page of an unfiltered list walks the
 // primary key backwards and stops after `limit + 1` rows however large the table is.
+
+/**
+ * Ids carry their creation time (ids.ts), so a time range is also a primary-key range: the walk starts at
+ * `until` and stops at `since` instead of reading every newer row first (a one-hour range ten days back in
+ * 1,000,000 messages: p50 76 ms → see bench/list-messages.bench.ts). The id's time and `created_at` are read
+ * from the clock separately, so the id bounds are this much wider and the `created_at` conditions decide.
+ */
+const ID_TIME_SLACK_MS = 5 * 60_000;
 
 export function getMessage(ctx: SqliteContext, id: string): Message | null {
   const row = ctx.stmt('SELECT * FROM messages WHERE id = ?').get(id);
@@ -46,6 +55,14 @@ export function listMessages(ctx: SqliteContext, query: MessageQuery): Page<Mess
     params.push(query.endpointId);
   }
   timeRange(where, params, 'm.created_at', query.since, query.until);
+  if (query.since !== undefined) {
+    where.push('m.id >= ?');
+    params.push(idFloor('msg', query.since - ID_TIME_SLACK_MS));
+  }
+  if (query.until !== undefined) {
+    where.push('m.id < ?');
+    params.push(idFloor('msg', query.until + ID_TIME_SLACK_MS));
+  }
   return listPage(ctx, {
     from: 'messages m',
     select: 'm.*',

@@ -106,3 +106,8 @@ test('endpoint health: every statement is an index search, none scans or sorts',
   }
   assert.match(recorded[0] ?? '', /deliveries/);
 });
+
+test('messages in a time range: a primary-key range search (ids carry their time), not a walk from the newest', () => {
+  const plan = planOf(() => listMessages(ctx, { since: 1_700_000_000_000, until: 1_700_003_600_000 }));
+  assert.match(plan, /^SEARCH m USING INDEX sqlite_autoindex_messages_1 \(id>\? AND id<\?\)$/, plan);
+});
