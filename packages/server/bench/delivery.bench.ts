@@ -24,6 +24,7 @@ const LATENCY_RATE = 1_000;
 const LATENCY_SECONDS = 3;
 const PHASE_DEADLINE_MS = 20_000;
 const ADMIN_KEY = 'hk_bench_delivery_admin_key_0123456789';
+const ENCRYPTION_KEY = '6a'.repeat(32);
 const PAYLOAD = {
   customer: 'cus_0123456789',
   amount: 4200,
@@ -78,6 +79,8 @@ async function serveHookline(database: string): Promise<void> {
       HOOKLINE_DEV: 'true',
       HOOKLINE_LOG_LEVEL: 'warn',
       HOOKLINE_ADMIN_API_KEY: ADMIN_KEY,
+      // As production runs: secrets encrypted at rest (PostgreSQL requires a key; SQLite would make a file).
+      HOOKLINE_ENCRYPTION_KEY: ENCRYPTION_KEY,
     },
     startWorker: (context) => startWorker(context),
     print: () => {},

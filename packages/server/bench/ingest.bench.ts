@@ -64,6 +64,9 @@ async function serveHookline(engine: 'sqlite' | 'postgres'): Promise<void> {
   const { createSsrfPolicy } = await import('../src/delivery/ssrf-guard.ts');
   const { createIdGenerator } = await import('../src/ids.ts');
   const { openStore } = await import('../src/store/open-store.ts');
+  const { encryptingStore } = await import('../src/secrets/encrypting-store.ts');
+  const { createSecretCipher } = await import('../src/secrets/secret-cipher.ts');
+  const { generateEncryptionKey } = await import('../src/secrets/encryption-key.ts');
   const { ingestRoutes } = await import('../src/ingest/ingest-routes.ts');
   const { generateSourceToken } = await import('../src/ingest/source-token.ts');
   const { DEFAULT_RESPONSE } = await import('../src/ingest/source-input.ts');
@@ -89,8 +92,11 @@ async function serveHookline(engine: 'sqlite' | 'postgres'): Promise<void> {
     };
   }
   const clock = Date.now;
-  const store = await openStore(url, { clock, newId: createIdGenerator(clock) });
-  await store.migrate();
+  const newId = createIdGenerator(clock);
+  const raw = await openStore(url, { clock, newId });
+  await raw.migrate();
+  // As main.ts runs it: source and endpoint secrets encrypted at rest, decrypted once per cache fill.
+  const store = encryptingStore(raw, createSecretCipher({ current: generateEncryptionKey() }), newId);
   const router = createRouter(store, { clock });
   const app = await buildApp({
     store,

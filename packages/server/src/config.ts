@@ -22,6 +22,8 @@ export interface HooklineConfig {
   dev: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   adminApiKey: string | null;
+  encryptionKey: string | null;
+  encryptionOldKeys: string[];
   publishMaxBodyBytes: number;
   batchMaxBodyBytes: number;
   attemptTimeoutMs: number;
@@ -123,6 +125,23 @@ export const CONFIG_OPTIONS: { [K in keyof HooklineConfig]: OptionSpec<HooklineC
     default: null,
     parse: optional(
       text({ pattern: /^hk_[A-Za-z0-9_-]{20,200}$/, hint: 'hk_ followed by 20+ url-safe characters' }),
+    ),
+    secret: true,
+  },
+  encryptionKey: {
+    doc: 'Key encrypting endpoint and source secrets at rest (32 bytes, base64 or hex). Required on PostgreSQL; unset on SQLite, encryption.key beside the database is used (created on first start).',
+    default: null,
+    parse: optional(
+      text({ pattern: /^[A-Za-z0-9+/=_-]{43,64}$/, hint: '32 bytes as 44 base64 or 64 hex characters' }),
+    ),
+    secret: true,
+  },
+  encryptionOldKeys: {
+    doc: 'Previous encryption keys, still accepted for decrypting during a key rotation (docs/security.md).',
+    default: [],
+    parse: list(
+      text({ pattern: /^[A-Za-z0-9+/=_-]{43,64}$/, hint: '32 bytes as 44 base64 or 64 hex characters' }),
+      10,
     ),
     secret: true,
   },
@@ -317,9 +336,13 @@ export function maskConfig(config: HooklineConfig): Record<string, unknown> {
   return Object.fromEntries(
     CONFIG_KEYS.map((key) => [
       key,
-      CONFIG_OPTIONS[key].secret && config[key] !== null ? '********' : config[key],
+      CONFIG_OPTIONS[key].secret && !isEmpty(config[key]) ? '********' : config[key],
     ]),
   );
+}
+
+function isEmpty(value: unknown): boolean {
+  return value === null || (Array.isArray(value) && value.length === 0);
 }
 
 export { parseDurationMs };

@@ -15,6 +15,10 @@ import { instrumentStore } from './ops/instrument-store.ts';
 import { createMetrics, type HooklineMetrics } from './ops/metrics.ts';
 import { buildOpsApp } from './ops/ops-app.ts';
 import { loadTlsOptions } from './ops/tls-options.ts';
+import { encryptingStore } from './secrets/encrypting-store.ts';
+import type { SecretCipher } from './secrets/secret-cipher.ts';
+import { SecretCipherError } from './secrets/secret-cipher-error.ts';
+import { encryptStoredSecrets, openEncryption } from './secrets/server-encryption.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 import type { Endpoint } from './store/types.ts';
@@ -103,18 +107,28 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
   if (config.dev)
     logger.warn('DEV MODE: deliveries may reach loopback addresses; never run this in production');
 
+  const newId = createIdGenerator(clock);
   const openedStore = await openStore(
     config.database,
-    { clock, newId: createIdGenerator(clock) },
+    { clock, newId },
     {
       sqliteSynchronous: config.sqliteSynchronous,
       // A message body is at most one inbound request or one published payload.
       maxBodyBytes: Math.max(config.ingestMaxBodyBytes, config.publishMaxBodyBytes),
     },
   );
+  let cipher: SecretCipher;
+  try {
+    cipher = openEncryption(openedStore, config, { logger });
+  } catch (error) {
+    await openedStore.close().catch(() => {});
+    throw encryptionStartupError(error);
+  }
+  // Innermost wrapper: everything above it (API, worker, metrics) sees plaintext secrets.
+  const secured = encryptingStore(openedStore, cipher, newId);
   const metrics = config.metrics ? createMetrics({ store: openedStore, clock }) : null;
   // With metrics off the store is used as is: no wrapper, no timing on the write path.
-  const store = metrics ? instrumentStore(openedStore, metrics) : openedStore;
+  const store = metrics ? instrumentStore(secured, metrics) : secured;
   let worker: WorkerHandle | null = null;
   let app: FastifyInstance | null = null;
   let closing: Promise<void> | null = null;
@@ -131,6 +145,7 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
   try {
     const { applied } = await store.migrate();
     if (applied.length > 0) logger.info({ applied }, 'store migrated');
+    await encryptStoredSecrets(openedStore, cipher, logger);
     const admin = await ensureAdminKey(store, { givenKey: config.adminApiKey });
     // Printed once, together with the ingest URL once it is known, so a first start is one block to copy.
     let firstStart =
@@ -206,8 +221,15 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
     return { app, store, url, close };
   } catch (error) {
     await close().catch(() => {});
-    throw error;
+    throw encryptionStartupError(error);
   }
+}
+
+/** A key problem is a configuration problem (exit 2), reported with its code; other errors pass as they are. */
+function encryptionStartupError(error: unknown): unknown {
+  if (!(error instanceof SecretCipherError)) return error;
+  const exitCode = error.code === 'secret_undecryptable' ? 1 : 2;
+  return new StartupError(`secrets encryption (${error.code}): ${error.message}`, exitCode);
 }
 
 /** Splits the allow-list into CIDRs/IPs and host names, as the SSRF guard takes them. */

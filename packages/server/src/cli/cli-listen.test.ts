@@ -91,7 +91,8 @@ async function listenAcrossRestarts(database: string): Promise<void> {
   received.length = 0;
   const dir = tempDir();
   const port = await closedPort();
-  const env = { HOOKLINE_ADMIN_API_KEY: ADMIN_KEY };
+  // PostgreSQL refuses to start without an encryption key (SQLite would make a key file).
+  const env = { HOOKLINE_ADMIN_API_KEY: ADMIN_KEY, HOOKLINE_ENCRYPTION_KEY: '5c'.repeat(32) };
   let server: ServedHookline = await serve(database, ['--port', String(port)], env);
   const state = join(dir, 'listen.json');
   const listenArgs = [

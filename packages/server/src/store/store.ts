@@ -6,6 +6,7 @@ import type {
   Delivery,
   DeliveryStatus,
   Endpoint,
+  EndpointSecret,
   EventType,
   Json,
   Listener,
@@ -124,6 +125,17 @@ export interface Store {
   listSources(query: ResourceQuery): Promise<Page<Source>>;
   updateSource(id: string, patch: SourcePatch): Promise<Source>;
   deleteSource(id: string): Promise<void>;
+  /**
+   * Replaces an endpoint's or source's stored `secrets` only if they still equal `expected` (a
+   * compare-and-set, so re-encrypting beside live API writes never loses a rotation). `updatedAt` and the
+   * endpoints version stay: the secrets' plaintext does not change. False when the row changed or is gone.
+   */
+  replaceSecrets(
+    resource: 'endpoint' | 'source',
+    id: string,
+    expected: EndpointSecret[],
+    next: EndpointSecret[],
+  ): Promise<boolean>;
 
   upsertEventType(input: NewEventType): Promise<EventType>;
   getEventType(name: string): Promise<EventType | null>;
@@ -336,10 +348,15 @@ export type NewEndpoint = Omit<
   'id' | 'createdAt' | 'updatedAt' | 'failingSince' | 'disabledReason'
 > & {
   disabledReason?: string | null;
+  /** Chosen by the caller only when it must know the id before the write (secrets encrypted per row). */
+  id?: string;
 };
 export type EndpointPatch = Partial<Omit<Endpoint, 'id' | 'createdAt' | 'updatedAt'>>;
 
-export type NewSource = Omit<Source, 'id' | 'createdAt' | 'updatedAt'>;
+export type NewSource = Omit<Source, 'id' | 'createdAt' | 'updatedAt'> & {
+  /** Chosen by the caller only when it must know the id before the write (secrets encrypted per row). */
+  id?: string;
+};
 export type SourcePatch = Partial<Omit<Source, 'id' | 'createdAt' | 'updatedAt'>>;
 
 export type NewEventType = Omit<EventType, 'createdAt' | 'updatedAt'>;

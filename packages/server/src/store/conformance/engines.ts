@@ -52,6 +52,10 @@ export interface TestStore {
   close(): Promise<void>;
   /** Opens a second store on the same file/database (a second "process"), unmigrated. */
   openPeer(clock?: TestClock): Promise<Store>;
+  /** Runs one SQL query on its own connection, bypassing the store (what a database dump would show). */
+  rawQuery(sql: string): Promise<Record<string, unknown>[]>;
+  /** The URL `openStore`/`hookline --database` takes for this store. */
+  url: string;
 }
 
 export interface EngineFactory {
@@ -86,6 +90,16 @@ const sqliteEngine: EngineFactory = {
         peers.push(peer);
         return peer;
       },
+      async rawQuery(sql) {
+        const { DatabaseSync } = await import('node:sqlite');
+        const db = new DatabaseSync(path, { readOnly: true });
+        try {
+          return db.prepare(sql).all() as Record<string, unknown>[];
+        } finally {
+          db.close();
+        }
+      },
+      url: path,
       async close() {
         for (const peer of peers) await peer.close();
         await store.close();
@@ -145,6 +159,16 @@ const postgresEngine: EngineFactory = {
         peers.push(peer);
         return peer;
       },
+      async rawQuery(sql) {
+        const client = new pg.Client({ connectionString });
+        await client.connect();
+        try {
+          return (await client.query(sql)).rows as Record<string, unknown>[];
+        } finally {
+          await client.end();
+        }
+      },
+      url: connectionString,
       async close() {
         for (const peer of peers) await peer.close();
         await store.close();

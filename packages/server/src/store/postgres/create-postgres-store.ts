@@ -21,6 +21,7 @@ import { openDatabase } from './open-database.ts';
 import { toStoreError } from './postgres-error.ts';
 import { prune } from './prune.ts';
 import { nextDueAt, queueDepth } from './queue-stats.ts';
+import { replaceSecrets } from './replace-secrets.ts';
 import * as sources from './sources.ts';
 import { startWorkListener, type WorkListener } from './work-listener.ts';
 
@@ -186,6 +187,8 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     listSources: (query) => op(() => sources.listSources(ctx, query)),
     updateSource: (id, patch) => op(() => sources.updateSource(ctx, id, patch)),
     deleteSource: (id) => op(() => sources.deleteSource(ctx, id)),
+    replaceSecrets: (resource, id, expected, next) =>
+      op(() => replaceSecrets(ctx, resource, id, expected, next)),
 
     upsertEventType: (input) => op(() => eventTypes.upsertEventType(ctx, input)),
     getEventType: (name) => op(() => eventTypes.getEventType(ctx, name)),

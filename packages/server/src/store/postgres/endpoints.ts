@@ -57,7 +57,7 @@ export async function createEndpoint(ctx: PostgresContext, input: NewEndpoint): 
   const now = ctx.deps.clock();
   const endpoint: Endpoint = {
     ...input,
-    id: ctx.deps.newId('ep'),
+    id: input.id ?? ctx.deps.newId('ep'),
     disabledReason: input.disabledReason ?? null,
     failingSince: null,
     createdAt: now,

@@ -33,7 +33,7 @@ function values(s: Source): unknown[] {
 /** `conflict` when the name, token or alias is taken (unique indexes decide). */
 export async function createSource(ctx: PostgresContext, input: NewSource): Promise<Source> {
   const now = ctx.deps.clock();
-  const source: Source = { ...input, id: ctx.deps.newId('src'), createdAt: now, updatedAt: now };
+  const source: Source = { ...input, id: input.id ?? ctx.deps.newId('src'), createdAt: now, updatedAt: now };
   const placeholders = COLUMNS.split(', ')
     .map((_, i) => `$${i + 1}`)
     .join(', ');

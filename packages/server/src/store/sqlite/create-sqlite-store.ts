@@ -20,6 +20,7 @@ import { migrate, pendingMigrations } from './migrate.ts';
 import { type DatabaseOptions, openDatabase, storeSyncsCommits } from './open-database.ts';
 import { prune } from './prune.ts';
 import { nextDueAt, queueDepth } from './queue-stats.ts';
+import { replaceSecrets } from './replace-secrets.ts';
 import * as sources from './sources.ts';
 import { toStoreError } from './sqlite-error.ts';
 import { createWalSyncer } from './wal-syncer.ts';
@@ -168,6 +169,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     listSources: (query) => op(() => sources.listSources(ctx, query)),
     updateSource: (id, patch) => op(() => sources.updateSource(ctx, id, patch)),
     deleteSource: (id) => op(() => sources.deleteSource(ctx, id)),
+    replaceSecrets: (resource, id, expected, next) =>
+      op(() => replaceSecrets(ctx, resource, id, expected, next)),
 
     upsertEventType: (input) => op(() => eventTypes.upsertEventType(ctx, input)),
     getEventType: (name) => op(() => eventTypes.getEventType(ctx, name)),

@@ -68,7 +68,7 @@ export function createEndpoint(ctx: SqliteContext, input: NewEndpoint): Promise<
     const now = ctx.deps.clock();
     const endpoint: Endpoint = {
       ...input,
-      id: ctx.deps.newId('ep'),
+      id: input.id ?? ctx.deps.newId('ep'),
       disabledReason: input.disabledReason ?? null,
       failingSince: null,
       createdAt: now,

@@ -1,0 +1,141 @@
+import type { Store } from '../store/store.ts';
+import type { EndpointSecret } from '../store/types.ts';
+import type { SecretCipher } from './secret-cipher.ts';
+
+type Resource = 'endpoint' | 'source';
+
+/** Store methods whose results carry endpoints (one, a list, a page or null); their secrets are decrypted. */
+export const ENDPOINT_READS = [
+  'getEndpoint',
+  'listEndpoints',
+  'listActiveEndpoints',
+  'listFailingEndpoints',
+] as const;
+/** Store methods whose results carry sources. */
+export const SOURCE_READS = [
+  'getSource',
+  'getSourceByToken',
+  'getSourceByAlias',
+  'getSourceByName',
+  'listSources',
+] as const;
+/**
+ * Methods named after endpoints or sources that carry no secrets either way; a test fails when a new
+ * such method is in none of these lists, so nobody adds a read that hands out envelopes (or a write
+ * that stores plaintext) by accident.
+ */
+export const NO_SECRETS = [
+  'endpointsVersion',
+  'deleteEndpoint',
+  'deleteSource',
+  'endpointHealth',
+  'lastFailedAttempt',
+] as const;
+
+/** The AES-GCM associated data of a row's secrets: an envelope moved to another row does not decrypt. */
+export function secretsContext(resource: Resource, id: string): string {
+  return `${resource}:${id}:secrets`;
+}
+
+export function encryptSecretList(
+  cipher: SecretCipher,
+  resource: Resource,
+  id: string,
+  secrets: readonly EndpointSecret[],
+): EndpointSecret[] {
+  const context = secretsContext(resource, id);
+  return secrets.map((entry) => ({ ...entry, secret: cipher.encrypt(entry.secret, context) }));
+}
+
+export function decryptSecretList(
+  cipher: SecretCipher,
+  resource: Resource,
+  id: string,
+  secrets: readonly EndpointSecret[],
+): EndpointSecret[] {
+  const context = secretsContext(resource, id);
+  return secrets.map((entry) => ({ ...entry, secret: cipher.decrypt(entry.secret, context) }));
+}
+
+interface WithSecrets {
+  id: string;
+  secrets: EndpointSecret[];
+}
+
+function decryptResult(cipher: SecretCipher, resource: Resource, value: unknown): unknown {
+  const one = (row: WithSecrets) => ({
+    ...row,
+    secrets: decryptSecretList(cipher, resource, row.id, row.secrets),
+  });
+  if (value === null || value === undefined) return value;
+  if (Array.isArray(value)) return (value as WithSecrets[]).map(one);
+  const page = value as { data?: unknown };
+  if (Array.isArray(page.data)) return { ...page, data: (page.data as WithSecrets[]).map(one) };
+  return one(value as WithSecrets);
+}
+
+/**
+ * The store with endpoint and source secrets encrypted at rest: writes encrypt `secrets[].secret`, reads
+ * decrypt it, so both engines share one implementation and no SQL file knows about encryption. Ids of
+ * new rows are chosen here (`newId`) because each row's id is bound into its envelopes. Reads decrypt
+ * through the cipher's memo, so the routing cache and the worker's per-batch endpoint loads cost a map
+ * lookup per secret after the first decrypt. `replaceSecrets` stays raw: re-encryption works on envelopes.
+ */
+export function encryptingStore(
+  store: Store,
+  cipher: SecretCipher,
+  newId: (prefix: string) => string,
+): Store {
+  const overrides: Partial<Store> = {
+    async createEndpoint(input) {
+      const id = input.id ?? newId('ep');
+      const created = await store.createEndpoint({
+        ...input,
+        id,
+        secrets: encryptSecretList(cipher, 'endpoint', id, input.secrets),
+      });
+      return { ...created, secrets: input.secrets.map((entry) => ({ ...entry })) };
+    },
+    async updateEndpoint(id, patch) {
+      const secrets = patch.secrets && encryptSecretList(cipher, 'endpoint', id, patch.secrets);
+      const updated = await store.updateEndpoint(id, secrets ? { ...patch, secrets } : patch);
+      return decryptResult(cipher, 'endpoint', updated) as Awaited<ReturnType<Store['updateEndpoint']>>;
+    },
+    async createSource(input) {
+      const id = input.id ?? newId('src');
+      const created = await store.createSource({
+        ...input,
+        id,
+        secrets: encryptSecretList(cipher, 'source', id, input.secrets),
+      });
+      return { ...created, secrets: input.secrets.map((entry) => ({ ...entry })) };
+    },
+    async updateSource(id, patch) {
+      const secrets = patch.secrets && encryptSecretList(cipher, 'source', id, patch.secrets);
+      const updated = await store.updateSource(id, secrets ? { ...patch, secrets } : patch);
+      return decryptResult(cipher, 'source', updated) as Awaited<ReturnType<Store['updateSource']>>;
+    },
+  };
+  const bound = new Map<PropertyKey, unknown>(Object.entries(overrides));
+  const reads = new Map<string, Resource>([
+    ...ENDPOINT_READS.map((name) => [name, 'endpoint'] as const),
+    ...SOURCE_READS.map((name) => [name, 'source'] as const),
+  ]);
+  // A Proxy like ops/instrument-store.ts: store objects may keep state behind their methods, and every
+  // method not listed here passes through untouched (bound once, then one map lookup per call).
+  return new Proxy(store, {
+    get(target, property) {
+      if (bound.has(property)) return bound.get(property);
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      const method = value as (...args: unknown[]) => Promise<unknown>;
+      const resource = typeof property === 'string' ? reads.get(property) : undefined;
+      const wrapped =
+        resource === undefined
+          ? method.bind(target)
+          : async (...args: unknown[]) => decryptResult(cipher, resource, await method.apply(target, args));
+      bound.set(property, wrapped);
+      return wrapped;
+    },
+  });
+}
