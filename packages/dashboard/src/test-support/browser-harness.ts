@@ -164,6 +164,13 @@ export async function newPage(
   page.setDefaultTimeout(10_000);
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
+  // Console errors catch what throws nothing, such as a Content-Security-Policy refusal; an HTTP error
+  // status (a test signing in with a wrong key) is expected and is the page's own business.
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      errors.push(message.text());
+    }
+  });
   // Nothing but the gateway under test may be reached: no CDN, no font service.
   await context.route(/^(?!http:\/\/127\.0\.0\.1[:/])/, (route) => {
     errors.push(`blocked request to ${route.request().url()}`);
