@@ -68,7 +68,8 @@ export interface Attempt {
   messageId: string;
   endpointId: string;
   attemptNumber: number;
-  trigger: 'scheduled' | 'manual';
+  /** `cli`: a forward reported by `hookline listen` (endpointId is then a listener id, `lsn_…`). */
+  trigger: 'scheduled' | 'manual' | 'cli';
   url: string;
   requestHeaders: Record<string, string>;
   responseStatus: number | null;
