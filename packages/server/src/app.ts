@@ -141,6 +141,7 @@ export async function buildApp(deps: AppDeps & { ops?: AppOps }): Promise<Fastif
       maxAttempts: deps.maxAttempts,
       metrics: deps.ops?.metrics ?? null,
       failures: sourceFailures,
+      tracing: deps.tracing ?? null,
     });
   }
   return app;

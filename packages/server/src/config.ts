@@ -54,6 +54,7 @@ export interface HooklineConfig {
   tlsCert: string | null;
   tlsKey: string | null;
   trustProxy: string[];
+  otlpEndpoint: string | null;
 }
 
 /** How one option is named in each layer, parsed and documented. */
@@ -294,6 +295,11 @@ export const CONFIG_OPTIONS: { [K in keyof HooklineConfig]: OptionSpec<HooklineC
     doc: 'Proxy addresses/CIDRs (or loopback, uniquelocal) whose X-Forwarded-For/-Proto are believed; empty: none.',
     default: [],
     parse: list(text(), 100),
+  },
+  otlpEndpoint: {
+    doc: 'OTLP/HTTP collector URL (http://collector:4318): traces go to <url>/v1/traces as JSON. Unset: OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT, else tracing off.',
+    default: null,
+    parse: optional(text({ pattern: /^https?:\/\/[^\s]+$/, hint: 'an http(s) URL' })),
   },
 };
 

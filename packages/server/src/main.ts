@@ -15,6 +15,8 @@ import { instrumentStore } from './ops/instrument-store.ts';
 import { createMetrics, type HooklineMetrics } from './ops/metrics.ts';
 import { buildOpsApp } from './ops/ops-app.ts';
 import { loadTlsOptions } from './ops/tls-options.ts';
+import { traceStore } from './ops/trace-store.ts';
+import { type HooklineTracing, loadTracing, tracingSettings } from './ops/tracing.ts';
 import { encryptingStore } from './secrets/encrypting-store.ts';
 import type { SecretCipher } from './secrets/secret-cipher.ts';
 import { SecretCipherError } from './secrets/secret-cipher-error.ts';
@@ -43,6 +45,8 @@ export interface WorkerContext {
   ssrfPolicy: SsrfPolicy;
   /** Delivery metrics; null or absent when metrics are off. */
   metrics?: HooklineMetrics | null;
+  /** Attempt spans; null or absent when tracing is off. */
+  tracing?: HooklineTracing | null;
 }
 
 export interface RunServerOptions {
@@ -107,6 +111,15 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
   if (config.dev)
     logger.warn('DEV MODE: deliveries may reach loopback addresses; never run this in production');
 
+  const traceSettings = tracingSettings(config, options.env);
+  let tracing: HooklineTracing | null;
+  try {
+    // Null without an OTLP endpoint, and then the OpenTelemetry SDK is never even imported.
+    tracing = await loadTracing(traceSettings);
+  } catch (error) {
+    throw new StartupError(`invalid configuration:\n  tracing: ${(error as Error).message}`, 2);
+  }
+
   const newId = createIdGenerator(clock);
   const openedStore = await openStore(
     config.database,
@@ -124,11 +137,12 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
     await openedStore.close().catch(() => {});
     throw encryptionStartupError(error);
   }
-  // Innermost wrapper: everything above it (API, worker, metrics) sees plaintext secrets.
+  // Innermost wrapper: everything above it (API, worker, metrics, tracing) sees plaintext secrets.
   const secured = encryptingStore(openedStore, cipher, newId);
   const metrics = config.metrics ? createMetrics({ store: openedStore, clock }) : null;
-  // With metrics off the store is used as is: no wrapper, no timing on the write path.
-  const store = metrics ? instrumentStore(secured, metrics) : secured;
+  // With metrics or tracing off the store is used as is: no wrapper, no timing on the write path.
+  const measured = metrics ? instrumentStore(secured, metrics) : secured;
+  const store = tracing ? traceStore(measured, tracing) : measured;
   let worker: WorkerHandle | null = null;
   let app: FastifyInstance | null = null;
   let closing: Promise<void> | null = null;
@@ -138,6 +152,8 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
       if (app) await app.close();
       if (worker) await worker.stop();
       await store.close();
+      // Last, so the spans of the final requests and attempts are exported.
+      await tracing?.shutdown();
     })();
     return closing;
   };
@@ -165,6 +181,7 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
         maxAttempts: attemptsFor,
         ssrfPolicy,
         metrics,
+        tracing,
       });
     }
     let url: string | null = null;
@@ -183,6 +200,7 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
         ssrfPolicy,
         logger,
         dispatcher: worker,
+        tracing,
         ingest: { config: ingestOptionsOf(config) },
         ops: {
           workerRunning: worker ? () => worker?.running?.() ?? true : null,
@@ -217,6 +235,7 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
       logger.info({ url, role: config.role }, `Hookline worker: /healthz, /readyz and /metrics on ${url}`);
     }
     if (firstStart !== null) print(firstStart);
+    if (traceSettings) logger.info({ otlp: traceSettings.url }, 'tracing on: spans exported over OTLP/HTTP');
     if (options.handleSignals) installSignalHandlers(close, config, logger);
     return { app, store, url, close };
   } catch (error) {

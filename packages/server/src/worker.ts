@@ -8,6 +8,7 @@ import { sweepEndpointHealth } from './jobs/health-sweep.ts';
 import { startJobs } from './jobs/job-scheduler.ts';
 import { runRetention } from './jobs/retention-job.ts';
 import type { WorkerContext, WorkerHandle } from './main.ts';
+import { traceAttempts } from './ops/trace-attempts.ts';
 
 export interface WorkerOptions {
   /** Uniform in [0, 1) for retry jitter (tests pin it). */
@@ -51,9 +52,10 @@ export async function startWorker(
   });
   // Logged at start: it is the `worker_id` of this process's claims in the deliveries table.
   const workerId = `worker-${randomUUID()}`;
+  const runner = createAttemptRunner({ client, policy, clock, random, logger });
   const dispatcher = new Dispatcher({
     store,
-    runAttempt: createAttemptRunner({ client, policy, clock, random, logger }),
+    runAttempt: context.tracing ? traceAttempts(runner, context.tracing) : runner,
     maxAttempts: context.maxAttempts,
     clock,
     logger,

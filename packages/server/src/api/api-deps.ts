@@ -3,6 +3,7 @@ import type { HooklineConfig } from '../config.ts';
 import type { Router } from '../delivery/router.ts';
 import type { SsrfPolicy } from '../delivery/ssrf-guard.ts';
 import type { IngestConfig } from '../ingest/ingest-config.ts';
+import type { HooklineTracing } from '../ops/tracing.ts';
 import type { Store } from '../store/store.ts';
 import type { Attempt, Endpoint } from '../store/types.ts';
 
@@ -27,6 +28,8 @@ export interface AppDeps {
   /** A pino logger; omitted in tests (logging off). */
   logger?: FastifyBaseLogger;
   dispatcher?: ResendHandle | null;
+  /** Request spans (`ingest`, `publish`); null or absent when tracing is off. */
+  tracing?: HooklineTracing | null;
   /** Random bytes for API keys and secrets; injected so tests can pin them. */
   random?: (size: number) => Uint8Array;
   /**

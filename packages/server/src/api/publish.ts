@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { writeTenant } from '../auth/access.ts';
 import { ApiError } from '../errors.ts';
+import { inSpan } from '../ops/tracing.ts';
 import type { InsertOutcome, NewMessage } from '../store/store.ts';
 import type { AppDeps } from './api-deps.ts';
 import { callerOf } from './authenticate-hook.ts';
@@ -71,18 +72,32 @@ export function publishRoutes(app: FastifyInstance, deps: AppDeps, schemas: Even
       },
     },
     async (request, reply) => {
-      const payloadSpan = spanOf(request.rawBody, (bytes) =>
-        memberSpan(bytes, 'payload', valueSpan(bytes, 0)),
-      );
-      const input = { ...request.body, idempotencyKey: request.headers['idempotency-key'] };
-      const message = await prepare(deps, schemas, request, input, payloadSpan);
-      const outcome = await deps.store.insertMessage(message);
-      if (outcome.duplicate) {
-        assertSameRequest(outcome, message);
-        reply.header('idempotent-replayed', 'true');
-        return reply.code(202).send(presentPublished(outcome.message));
-      }
-      return reply.code(202).send(presentPublished(outcome.message, outcome.deliveryIds.length));
+      // Tracing on: a `publish` span whose traceparent the message keeps (store and attempts hang under it).
+      const trace = deps.tracing?.startServer('publish', {
+        'http.request.method': 'POST',
+        'http.route': '/v1/messages',
+        'hookline.event_type': request.body.eventType,
+      });
+      return inSpan(trace, async () => {
+        const payloadSpan = spanOf(request.rawBody, (bytes) =>
+          memberSpan(bytes, 'payload', valueSpan(bytes, 0)),
+        );
+        const input = { ...request.body, idempotencyKey: request.headers['idempotency-key'] };
+        const message = await prepare(deps, schemas, request, input, payloadSpan);
+        if (trace) message.traceParent = trace.traceparent;
+        const outcome = await deps.store.insertMessage(message);
+        trace?.set({
+          'hookline.message.id': outcome.message.id,
+          'hookline.duplicate': outcome.duplicate,
+          'http.response.status_code': 202,
+        });
+        if (outcome.duplicate) {
+          assertSameRequest(outcome, message);
+          reply.header('idempotent-replayed', 'true');
+          return reply.code(202).send(presentPublished(outcome.message));
+        }
+        return reply.code(202).send(presentPublished(outcome.message, outcome.deliveryIds.length));
+      });
     },
   );
 
@@ -134,23 +149,32 @@ export function publishRoutes(app: FastifyInstance, deps: AppDeps, schemas: Even
       },
     },
     async (request, reply) => {
-      const spans = spanOf(request.rawBody, (bytes) => {
-        const list = memberSpan(bytes, 'messages', valueSpan(bytes, 0));
-        return list === null
-          ? null
-          : elementSpans(bytes, list).map((item) => memberSpan(bytes, 'payload', item));
+      const trace = deps.tracing?.startServer('publish', {
+        'http.request.method': 'POST',
+        'http.route': '/v1/messages/batch',
+        'hookline.message.count': request.body.messages.length,
       });
-      const messages: NewMessage[] = [];
-      for (const [index, input] of request.body.messages.entries()) {
-        messages.push(await prepare(deps, schemas, request, input, spans?.[index] ?? null));
-      }
-      const outcomes = await deps.store.insertMessages(messages);
-      return reply.code(202).send({
-        data: outcomes.map((outcome) =>
-          outcome.duplicate
-            ? { ...presentPublished(outcome.message), duplicate: true }
-            : { ...presentPublished(outcome.message, outcome.deliveryIds.length), duplicate: false },
-        ),
+      const traceParent = trace?.traceparent ?? null;
+      return inSpan(trace, async () => {
+        const spans = spanOf(request.rawBody, (bytes) => {
+          const list = memberSpan(bytes, 'messages', valueSpan(bytes, 0));
+          return list === null
+            ? null
+            : elementSpans(bytes, list).map((item) => memberSpan(bytes, 'payload', item));
+        });
+        const messages: NewMessage[] = [];
+        for (const [index, input] of request.body.messages.entries()) {
+          const message = await prepare(deps, schemas, request, input, spans?.[index] ?? null);
+          messages.push(traceParent === null ? message : { ...message, traceParent });
+        }
+        const outcomes = await deps.store.insertMessages(messages);
+        return reply.code(202).send({
+          data: outcomes.map((outcome) =>
+            outcome.duplicate
+              ? { ...presentPublished(outcome.message), duplicate: true }
+              : { ...presentPublished(outcome.message, outcome.deliveryIds.length), duplicate: false },
+          ),
+        });
       });
     },
   );

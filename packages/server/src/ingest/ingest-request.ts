@@ -34,6 +34,8 @@ export interface InboundRequest {
   url: string;
   /** What followed `/in/{token}` (path and query), null when nothing did. */
   subPath: string | null;
+  /** The W3C `traceparent` of the request's span, stored with the message (tracing on). */
+  traceParent?: string | null;
 }
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -115,6 +117,7 @@ export async function ingestRequest(deps: IngestDeps, request: InboundRequest): 
       contentType,
       body,
       dedupKey: resolveDedupKey(source, meta),
+      traceParent: request.traceParent ?? null,
       deliveries: endpoints.map((endpoint) => ({
         endpointId: endpoint.id,
         maxAttempts: deps.maxAttempts(endpoint),

@@ -3,6 +3,7 @@ import { maxAttempts as defaultMaxAttempts } from '../delivery/retry-policy.ts';
 import type { Router } from '../delivery/router.ts';
 import { ApiError } from '../errors.ts';
 import type { IngestMetrics, IngestOutcome } from '../ops/metrics.ts';
+import type { HooklineTracing, TraceSpan } from '../ops/tracing.ts';
 import type { Store } from '../store/store.ts';
 import { isStoreError } from '../store/store-error.ts';
 import type { Endpoint, Source } from '../store/types.ts';
@@ -28,6 +29,8 @@ export interface IngestRoutesOptions {
   aliasRoutes?: boolean;
   /** Counts each request's outcome by source; null or absent when metrics are off. */
   metrics?: IngestMetrics | null;
+  /** An `ingest` span per request; null or absent when tracing is off. */
+  tracing?: HooklineTracing | null;
   /** Remembers refusals of known sources (in memory) for `GET /v1/sources/{id}/failures`; absent = off. */
   failures?: SourceFailures | null;
 }
@@ -100,6 +103,33 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
   const failures = options.failures ?? null;
   // The source id of requests refused before `sources` is set (rate limits), for the outcome label.
   const sourceIds = new WeakMap<FastifyRequest, string>();
+  const tracing = options.tracing ?? null;
+  const spans = new WeakMap<FastifyRequest, TraceSpan>();
+  if (tracing) {
+    // Plugin-wide hooks, added only when tracing is on: the span covers admission, the body read,
+    // verification and the commit, and ends with the answer, whatever it was.
+    app.addHook('onRequest', async (request) => {
+      spans.set(
+        request,
+        tracing.startServer('ingest', {
+          'http.request.method': request.method,
+          'http.route': request.routeOptions.url ?? '',
+        }),
+      );
+    });
+    app.addHook('onResponse', async (request, reply) => {
+      const span = spans.get(request);
+      if (!span) return;
+      span.set({ 'http.response.status_code': reply.statusCode });
+      if (reply.statusCode >= 500) span.end({ type: String(reply.statusCode) });
+      else span.end();
+    });
+  }
+  /** Counts the outcome (metrics) and notes it on the request's span (tracing); both optional. */
+  const noteOutcome = (request: FastifyRequest, sourceId: string | undefined, outcome: IngestOutcome) => {
+    metrics?.ingest(sourceId ?? 'unknown', outcome);
+    spans.get(request)?.set({ 'hookline.ingest.outcome': outcome });
+  };
   const refused = (request: FastifyRequest, code: string, status: number) => {
     const sourceId = sourceIds.get(request);
     if (failures && sourceId !== undefined) failures.record(sourceId, { code, status, clientIp: request.ip });
@@ -135,13 +165,13 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
       // Malformed HTTP that Fastify refused (e.g. a Content-Length that does not match the body): the
       // sender's mistake, answered in the API's catalog shape rather than logged as our failure.
       const apiError = new ApiError('validation_failed', 'The request is malformed HTTP.');
-      metrics?.ingest(sourceIds.get(request) ?? 'unknown', 'rejected');
+      noteOutcome(request, sourceIds.get(request), 'rejected');
       refused(request, apiError.code, apiError.status);
       return reply.code(apiError.status).header('connection', 'close').send(apiError.toBody());
     }
     const ingestError = toIngestError(error);
     if (ingestError.code === 'internal_error') request.log.error({ err: error }, 'ingest failed');
-    metrics?.ingest(sourceIds.get(request) ?? 'unknown', outcomeOf(ingestError.code, ingestError.status));
+    noteOutcome(request, sourceIds.get(request), outcomeOf(ingestError.code, ingestError.status));
     refused(request, ingestError.code, ingestError.status);
     reply.code(ingestError.status).headers(ingestError.headers);
     if (ingestError.retryAfterSeconds !== undefined) {
@@ -158,6 +188,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
    */
   async function admit(request: FastifyRequest, source: Source | null): Promise<void> {
     const close = { closeConnection: hasBody(request) };
+    if (source && tracing) spans.get(request)?.set({ 'hookline.source.id': source.id });
     if (source === null || source.disabled) throw new IngestError('source_not_found', close);
     if (metrics || failures) sourceIds.set(request, source.id);
     const bySource = perSource.take(source.id);
@@ -178,6 +209,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
     const source = sources.get(request);
     if (source === undefined) throw new IngestError('source_not_found');
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const span = tracing ? spans.get(request) : undefined;
     const base = config.publicBaseUrl ?? `${request.protocol}://${request.host}`;
     const outcome = await ingestRequest(
       {
@@ -185,9 +217,17 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
         onRejected: (rejected, detail) =>
           request.log.info({ sourceId: rejected.id, detail }, 'inbound webhook refused'),
       },
-      { source, body, headers: request.headers, url: base + request.url, subPath },
+      {
+        source,
+        body,
+        headers: request.headers,
+        url: base + request.url,
+        subPath,
+        traceParent: span?.traceparent ?? null,
+      },
     );
-    metrics?.ingest(source.id, outcome.duplicate ? 'duplicate' : 'accepted');
+    noteOutcome(request, source.id, outcome.duplicate ? 'duplicate' : 'accepted');
+    span?.set({ 'hookline.message.id': outcome.message.id });
     return reply
       .code(source.response.status)
       .header('content-type', source.response.contentType)

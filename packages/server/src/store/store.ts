@@ -190,6 +190,8 @@ export interface NewMessage {
   body: Uint8Array;
   idempotencyKey?: string | null;
   dedupKey?: string | null;
+  /** W3C `traceparent` of the request's span when tracing is on (ops/tracing.ts). */
+  traceParent?: string | null;
   /** One delivery per endpoint, created in the same commit. */
   deliveries: { endpointId: string; maxAttempts: number; nextAttemptAt?: number }[];
 }
@@ -211,8 +213,6 @@ export interface ClaimedDelivery {
 }
 
 export interface NewAttempt {
-  /** W3C `traceparent` of the request's span when tracing is on (ops/tracing.ts). */
-  traceParent?: string | null;
   deliveryId: string;
   messageId: string;
   endpointId: string;
