@@ -9,6 +9,7 @@ describe('hookline CLI basics', () => {
     for (const name of [
       'serve',
       'config',
+      'encryption',
       'send',
       'verify',
       'listen',
@@ -28,6 +29,7 @@ describe('hookline CLI basics', () => {
     for (const name of [
       'serve',
       'config',
+      'encryption',
       'send',
       'trigger',
       'verify',

@@ -1,5 +1,6 @@
 import type { Command } from './command.ts';
 import { configCommand } from './config-command.ts';
+import { encryptionCommand } from './encryption-command.ts';
 import { listenCommand } from './listen-command.ts';
 import { replayCommand } from './replay-command.ts';
 import { endpointsCommand, eventTypesCommand, keysCommand, sourcesCommand } from './resources.ts';
@@ -12,6 +13,7 @@ import { verifyCommand } from './verify-command.ts';
 export const COMMANDS: readonly Command[] = [
   serveCommand,
   configCommand,
+  encryptionCommand,
   sendCommand,
   verifyCommand,
   listenCommand,
