@@ -1,0 +1,259 @@
+import { useMemo, useState } from 'preact/hooks';
+import type { ApiRequestError } from '../api/api-client.ts';
+import { useApi } from '../api/api-context.ts';
+import type { Source } from '../api/types.ts';
+import {
+  emptySourceForm,
+  SOURCE_SCHEMES,
+  type SourceFormState,
+  schemeInfo,
+  sourceBodyOf,
+  sourceFormOf,
+  validateSourceForm,
+} from '../forms/source-form-model.ts';
+import { toApiError } from '../hooks/use-load.ts';
+import { ErrorBanner } from './error-banner.tsx';
+import { describedBy, FormField } from './form-field.tsx';
+
+/** What create (and an edit that replaced secrets) answers: the source plus its secrets, shown once. */
+export type SavedSource = Source & { secrets?: string[] };
+
+type Field = keyof SourceFormState;
+
+/**
+ * Create or edit a source: its verification scheme with the scheme's options and secret, timestamp
+ * tolerance, body size limit, event-type rule and alias. Checked as the user types; the server's coded
+ * error is shown on submit.
+ */
+export function SourceForm({
+  source,
+  tenantEditable,
+  onSaved,
+  onCancel,
+}: {
+  source: Source | null;
+  tenantEditable: boolean;
+  onSaved: (saved: SavedSource) => void;
+  onCancel: () => void;
+}) {
+  const api = useApi();
+  const mode = source === null ? 'create' : 'edit';
+  const [state, setState] = useState<SourceFormState>(() =>
+    source === null ? emptySourceForm() : sourceFormOf(source),
+  );
+  const [touched, setTouched] = useState<Set<Field>>(new Set());
+  const [submitted, setSubmitted] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [serverError, setServerError] = useState<ApiRequestError | null>(null);
+  const errors = useMemo(() => validateSourceForm(state, mode), [state, mode]);
+  const shown = (field: Field) => (submitted || touched.has(field) ? errors[field] : undefined);
+  const set = (field: Field, value: string | boolean) => {
+    setState((previous) => ({ ...previous, [field]: value }));
+    setTouched((previous) => (previous.has(field) ? previous : new Set(previous).add(field)));
+  };
+  const input = (field: Exclude<Field, 'requireJson'>, hasHint = false) => ({
+    ...describedBy(`source-${field}`, hasHint, shown(field)),
+    value: state[field],
+    onInput: (event: Event) => set(field, (event.currentTarget as HTMLInputElement).value),
+  });
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setSubmitted(true);
+    const invalid = Object.keys(errors);
+    if (invalid.length > 0) {
+      document.getElementById(`source-${invalid[0]}`)?.focus();
+      return;
+    }
+    setSaving(true);
+    setServerError(null);
+    try {
+      const body = sourceBodyOf(state, mode, { tenantEditable });
+      const saved =
+        source === null
+          ? await api.post<SavedSource>('/v1/sources', body)
+          : await api.patch<SavedSource>(`/v1/sources/${source.id}`, body);
+      onSaved(saved);
+    } catch (failure) {
+      setServerError(toApiError(failure));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const info = schemeInfo(state.scheme);
+  const secretHint =
+    mode === 'edit'
+      ? 'Empty: keep the current secrets. A value replaces them at once (rotate keeps a grace period).'
+      : info?.secretHint;
+  const ruleHints: Record<string, string> = {
+    provider: "The provider's own event type (e.g. GitHub's X-GitHub-Event).",
+    header: 'The header holding the event type.',
+    pointer: 'Where the event type is in the JSON body.',
+    fixed: 'Every request becomes this event type.',
+  };
+  return (
+    <form
+      class="card form"
+      onSubmit={submit}
+      noValidate
+      aria-label={mode === 'create' ? 'New source' : 'Edit source'}
+    >
+      <div class="grid-2">
+        <FormField id="source-name" label="Name" error={shown('name')}>
+          <input type="text" autoComplete="off" {...input('name')} />
+        </FormField>
+        {tenantEditable ? (
+          <FormField
+            id="source-tenant"
+            label="Tenant"
+            hint="Copied onto every message; empty for none."
+            error={shown('tenant')}
+          >
+            <input type="text" autoComplete="off" {...input('tenant', true)} />
+          </FormField>
+        ) : null}
+      </div>
+      <fieldset class="fieldset">
+        <legend>Verification</legend>
+        <div class="grid-2">
+          <FormField id="source-scheme" label="Scheme" error={shown('scheme')}>
+            <select {...input('scheme')}>
+              {SOURCE_SCHEMES.map((scheme) => (
+                <option key={scheme.name} value={scheme.name}>
+                  {scheme.label}
+                </option>
+              ))}
+            </select>
+          </FormField>
+          {info?.secret === 'none' ? null : (
+            <FormField
+              id="source-secret"
+              label={mode === 'edit' ? 'Replace the secret' : 'Secret'}
+              hint={secretHint}
+              error={shown('secret')}
+            >
+              <input type="text" autoComplete="off" spellcheck={false} {...input('secret', true)} />
+            </FormField>
+          )}
+        </div>
+        {state.scheme === 'hmac' || state.scheme === 'token' ? (
+          <div class="grid-3">
+            <FormField id="source-header" label="Header" error={shown('header')}>
+              <input
+                type="text"
+                placeholder={state.scheme === 'hmac' ? 'X-Signature' : 'X-Webhook-Token'}
+                {...input('header')}
+              />
+            </FormField>
+            <FormField id="source-prefix" label="Value prefix" hint="e.g. sha256=" error={shown('prefix')}>
+              <input type="text" {...input('prefix', true)} />
+            </FormField>
+            {state.scheme === 'hmac' ? (
+              <FormField
+                id="source-timestampHeader"
+                label="Timestamp header"
+                hint="Optional"
+                error={shown('timestampHeader')}
+              >
+                <input type="text" {...input('timestampHeader', true)} />
+              </FormField>
+            ) : null}
+          </div>
+        ) : null}
+        {state.scheme === 'hmac' ? (
+          <div class="grid-3">
+            <FormField id="source-algorithm" label="Algorithm">
+              <select {...input('algorithm')}>
+                <option value="sha256">sha256</option>
+                <option value="sha512">sha512</option>
+                <option value="sha1">sha1</option>
+              </select>
+            </FormField>
+            <FormField id="source-encoding" label="Encoding">
+              <select {...input('encoding')}>
+                <option value="hex">hex</option>
+                <option value="base64">base64</option>
+              </select>
+            </FormField>
+            <FormField
+              id="source-signedContent"
+              label="Signed content"
+              hint="Empty: the body; e.g. {timestamp}.{body}"
+              error={shown('signedContent')}
+            >
+              <input type="text" {...input('signedContent', true)} />
+            </FormField>
+          </div>
+        ) : null}
+      </fieldset>
+      <div class="grid-3">
+        <FormField
+          id="source-toleranceSeconds"
+          label="Tolerance (s)"
+          hint="Accepted clock difference"
+          error={shown('toleranceSeconds')}
+        >
+          <input type="number" min={1} inputMode="numeric" {...input('toleranceSeconds', true)} />
+        </FormField>
+        <FormField
+          id="source-maxBodyBytes"
+          label="Max body (bytes)"
+          hint="Empty: server default (1 MiB)"
+          error={shown('maxBodyBytes')}
+        >
+          <input type="number" min={1} inputMode="numeric" {...input('maxBodyBytes', true)} />
+        </FormField>
+        <FormField
+          id="source-alias"
+          label="Alias path"
+          hint="Optional short path, e.g. /github"
+          error={shown('alias')}
+        >
+          <input type="text" {...input('alias', true)} />
+        </FormField>
+      </div>
+      <div class="grid-2">
+        <FormField id="source-ruleKind" label="Event type from">
+          <select {...input('ruleKind')}>
+            <option value="provider">the provider's event type</option>
+            <option value="header">a header</option>
+            <option value="pointer">a JSON pointer</option>
+            <option value="fixed">a fixed event type</option>
+          </select>
+        </FormField>
+        {state.ruleKind === 'provider' ? (
+          <p class="field-hint">{ruleHints.provider}</p>
+        ) : (
+          <FormField
+            id="source-ruleValue"
+            label={
+              state.ruleKind === 'header' ? 'Header' : state.ruleKind === 'pointer' ? 'Pointer' : 'Event type'
+            }
+            hint={ruleHints[state.ruleKind]}
+            error={shown('ruleValue')}
+          >
+            <input type="text" {...input('ruleValue', true)} />
+          </FormField>
+        )}
+      </div>
+      <label class="field-check">
+        <input
+          type="checkbox"
+          checked={state.requireJson}
+          onChange={(event) => set('requireJson', (event.currentTarget as HTMLInputElement).checked)}
+        />
+        Refuse bodies that are not JSON
+      </label>
+      <ErrorBanner error={serverError} />
+      <div class="actions">
+        <button type="submit" class="button button-primary" disabled={saving}>
+          {saving ? 'Saving…' : mode === 'create' ? 'Create source' : 'Save changes'}
+        </button>
+        <button type="button" class="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

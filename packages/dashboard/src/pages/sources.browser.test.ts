@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  browserSkipReason,
+  ensureDashboardBuilt,
+  launchBrowser,
+  newPage,
+  PHONE,
+  screenshot,
+  signIn,
+  startGateway,
+  type TestGateway,
+  textOf,
+} from '../test-support/browser-harness.ts';
+
+const skip = browserSkipReason();
+
+/**
+ * The Sources pages in real headless Chromium against a real gateway: create a GitHub source through the
+ * form (its secret shown once), copy its ingest URL to the clipboard and POST to it, see refused requests
+ * by reason, rotate the token (new URL, the old one stops) and the secret.
+ */
+describe('dashboard: sources (browser)', { skip: skip ?? false }, () => {
+  let gateway: TestGateway;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+  let sourceId = '';
+  let copiedUrl = '';
+
+  before(async () => {
+    ensureDashboardBuilt();
+    browser = await launchBrowser();
+    gateway = await startGateway();
+    ({ context, page, errors } = await newPage(browser));
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: gateway.url });
+    page.on('dialog', (dialog) => void dialog.accept());
+  });
+  after(async () => {
+    await browser?.close();
+    await gateway?.close();
+  });
+
+  test('the list shows the default source with its absolute ingest URLs', async () => {
+    await signIn(page, gateway, gateway.adminKey, '#/sources');
+    const row = page.locator('tbody tr', { hasText: 'default' });
+    await row.waitFor();
+    const text = await textOf(row);
+    assert.ok(text.includes(`${gateway.url}/in/`), text);
+    assert.ok(text.includes(`${gateway.url}/webhook`), text);
+    assert.match(text, /none/, 'scheme');
+  });
+
+  test('create a source through the form: checks as you type, the secret shown once', async () => {
+    await page.getByRole('link', { name: 'New source' }).click();
+    await page.getByRole('heading', { name: 'New source' }).waitFor();
+    await page.getByLabel('Name').fill('github');
+    await page.getByLabel('Scheme').selectOption('stripe');
+    await page.getByRole('button', { name: 'Create source' }).click();
+    await page.getByText("Required: The endpoint's whsec_… from Stripe.").waitFor();
+    await page.getByLabel('Scheme').selectOption('github');
+    await page.getByLabel('Alias path').fill('git hub');
+    await page.getByText('One path segment such as /github, or empty.').waitFor();
+    await page.getByLabel('Alias path').fill('/github');
+    await page.getByLabel('Event type from').selectOption('pointer');
+    await page.getByLabel('Pointer').fill('data.type');
+    await page.getByText('A JSON pointer, e.g. /data/type.').waitFor();
+    await page.getByLabel('Event type from').selectOption('provider');
+    await screenshot(page, 'source-new-desktop');
+    await page.getByRole('button', { name: 'Create source' }).click();
+    await page.getByText('Copy it now: it is shown only once.').waitFor();
+    assert.ok((await textOf(page.getByTestId('secret-value'))).length >= 32, 'a generated secret');
+    sourceId = /#\/sources\/(src_[0-9A-Z]+)/.exec(page.url())?.[1] ?? '';
+    assert.notEqual(sourceId, '');
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+  });
+
+  test('copy the ingest URL from the list; a badly signed POST to it shows up as refused by reason', async () => {
+    await page.goto(`${gateway.url}/ui/#/sources`);
+    const row = page.locator('tbody tr', { hasText: 'github' });
+    await row.getByRole('button', { name: 'Copy URL' }).click();
+    await row.getByText('Copied').first().waitFor();
+    copiedUrl = await page.evaluate(() => navigator.clipboard.readText());
+    assert.match(copiedUrl, new RegExp(`^${gateway.url}/in/[A-Za-z0-9_-]+$`));
+    const refused = await fetch(copiedUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'push',
+        'x-github-delivery': 'd-1',
+        'x-hub-signature-256': `sha256=${'0'.repeat(64)}`,
+      },
+      body: '{"action":"opened"}',
+    });
+    assert.equal(refused.status, 401);
+    await page.reload();
+    await row.getByText(/1: \w+ 1/).waitFor();
+    await screenshot(page, 'sources-desktop');
+  });
+
+  test('the source page: refused requests by reason; rotate the token (old URL stops) and the secret', async () => {
+    await page.locator('tbody tr', { hasText: 'github' }).getByRole('link', { name: 'github' }).click();
+    const failures = page.getByTestId('source-failures');
+    await failures.getByText('1 refused.').waitFor();
+    const reason = await textOf(failures.locator('.reasons'));
+    assert.match(reason, /signature/);
+
+    await page.getByRole('button', { name: 'Rotate URL token' }).click();
+    const notice = page.getByText(/^New URL:/);
+    await notice.waitFor();
+    const newUrl = /New URL: (\S+)\./.exec(await textOf(notice))?.[1] ?? '';
+    assert.notEqual(newUrl, copiedUrl);
+    assert.equal(
+      (await fetch(copiedUrl, { method: 'POST', body: '{}' })).status,
+      404,
+      'the old URL stops at once',
+    );
+
+    await page.getByRole('button', { name: 'Rotate secret' }).click();
+    await page.getByText('The previous secrets keep verifying for 24 hours.').waitFor();
+    const source = await gateway.api<{ secretCount: number }>('GET', `/v1/sources/${sourceId}`);
+    assert.equal(source.secretCount, 2);
+    await screenshot(page, 'source-desktop');
+    assert.deepEqual(errors, []);
+  });
+
+  test('phone viewport: the list and a source fit the screen', async () => {
+    const phone = await newPage(browser, PHONE);
+    try {
+      await signIn(phone.page, gateway, gateway.adminKey, '#/sources');
+      await phone.page.locator('tbody tr').first().waitFor();
+      await screenshot(phone.page, 'sources-phone');
+      assert.ok(await fitsWidth(phone.page), 'list');
+      await phone.page.goto(`${gateway.url}/ui/#/sources/${sourceId}`);
+      await phone.page.getByTestId('source-failures').waitFor();
+      await screenshot(phone.page, 'source-phone');
+      assert.ok(await fitsWidth(phone.page), 'source');
+      assert.deepEqual(phone.errors, []);
+    } finally {
+      await phone.context.close();
+    }
+  });
+});
+
+function fitsWidth(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
+}
