@@ -75,7 +75,7 @@ export async function startWorker(
   });
   dispatcher.start();
   logger.info(
-    { workerId, pid: process.pid, concurrency: config.workerConcurrency, leaseMs: config.workerLeaseMs },
+    { workerId, concurrency: config.workerConcurrency, leaseMs: config.workerLeaseMs },
     'delivery worker started',
   );
 
@@ -121,7 +121,7 @@ export async function startWorker(
       clock,
       onError: (job, error) => logger.error({ err: error, job }, 'maintenance job failed'),
       // Debug only (a line per job per interval): the record of which process ran which round.
-      onRound: (record) => logger.debug({ ...record, pid: process.pid }, 'maintenance job round'),
+      onRound: (record) => logger.debug(record, 'maintenance job round'),
     },
   );
 
