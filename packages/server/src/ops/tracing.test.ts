@@ -128,7 +128,8 @@ test('ingest → store → delivery attempt is one trace, and so is publish → 
   assert.match(String(attempt.attributes['hookline.delivery.id']), /^dlv_/);
   assert.equal(attempt.attributes['hookline.attempt.number'], 1);
   assert.equal(attempt.attributes['http.response.status_code'], 200);
-  assert.equal(attempt.attributes['hookline.attempt.error_kind'], 'none');
+  assert.equal(attempt.attributes['error.type'], undefined);
+  assert.equal(attempt.attributes['hookline.attempt.outcome'], 'succeeded');
   assert.equal(typeof attempt.attributes['hookline.attempt.duration_ms'], 'number');
 
   const publish = one(spans, named('publish', published), 'publish span');

@@ -24,6 +24,8 @@ export interface OtlpSink {
   spans: SinkSpan[];
   /** Export requests received. */
   requests(): number;
+  /** Spans received (counted without parsing when `parse` is false). */
+  spanCount(): number;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,14 @@ function plain(attributes: OtlpAttribute[] = []): Record<string, string | number
   return out;
 }
 
+/** Each OTLP JSON span has one `"spanId"` key (links have theirs, Hookline makes none): no parse needed. */
+function countSpans(body: Buffer): number {
+  const needle = Buffer.from('"spanId"');
+  let count = 0;
+  for (let at = body.indexOf(needle); at !== -1; at = body.indexOf(needle, at + needle.length)) count += 1;
+  return count;
+}
+
 /**
  * Starts the sink on a random loopback port. `parse: false` only counts requests and spans (benchmarks);
  * by default every span is decoded into `spans`.
@@ -72,6 +82,7 @@ function plain(attributes: OtlpAttribute[] = []): Record<string, string | number
 export async function startOtlpSink(options: { parse?: boolean } = {}): Promise<OtlpSink> {
   const spans: SinkSpan[] = [];
   let requests = 0;
+  let spanCount = 0;
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -81,12 +92,14 @@ export async function startOtlpSink(options: { parse?: boolean } = {}): Promise<
         response.writeHead(415).end();
         return;
       }
-      if (options.parse !== false) {
+      if (options.parse === false) spanCount += countSpans(Buffer.concat(chunks));
+      else {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpBody;
         for (const resourceSpans of body.resourceSpans ?? []) {
           const resource = plain(resourceSpans.resource?.attributes);
           for (const scope of resourceSpans.scopeSpans ?? []) {
             for (const span of scope.spans ?? []) {
+              spanCount += 1;
               spans.push({
                 traceId: span.traceId,
                 spanId: span.spanId,
@@ -110,9 +123,21 @@ export async function startOtlpSink(options: { parse?: boolean } = {}): Promise<
     url: `http://127.0.0.1:${port}`,
     spans,
     requests: () => requests,
+    spanCount: () => spanCount,
     close: () => {
       server.closeAllConnections();
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+// As a process of its own (`fork`ed by benchmarks: a collector's CPU is not the gateway's): sends
+// `{ url }` once listening, then `{ spans }` in answer to each message; exits when the parent goes.
+if (import.meta.main && process.send) {
+  const sink = await startOtlpSink({ parse: false });
+  process.send({ url: sink.url });
+  process.on('message', () => process.send?.({ spans: sink.spanCount() }));
+  process.on('disconnect', () => {
+    sink.close().then(() => process.exit(0));
+  });
 }
