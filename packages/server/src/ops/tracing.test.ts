@@ -205,3 +205,27 @@ test('an API process and a worker process on PostgreSQL: the attempt joins the p
   assert.equal(attempt.traceId, publish.traceId);
   assert.equal(attempt.parentSpanId, publish.spanId);
 });
+
+test('a trace not sampled stays unsampled across the store: no spans, the stored flags say 00', async () => {
+  const receiver = await startReceiver();
+  const server = await serve(['--database', join(dir, 'unsampled.db'), '--otlp-endpoint', sink.url], {
+    OTEL_TRACES_SAMPLER: 'parentbased_always_off',
+  });
+  let messageId = '';
+  try {
+    const url = server.url ?? assert.fail('no url');
+    assert.equal((await call(url, '/v1/endpoints', { url: receiver.url })).status, 201);
+    const publish = await call(url, '/v1/messages', { eventType: 'order.paid', payload: { n: 4 } });
+    messageId = (JSON.parse(publish.body) as { id: string }).id;
+    await until('the delivery', () => receiver.requests.length >= 1);
+    const stored = await server.store.getMessage(messageId);
+    assert.match(stored?.traceParent ?? '', /^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
+  } finally {
+    await server.close();
+    await receiver.close();
+  }
+  assert.deepEqual(
+    sink.spans.filter((span) => span.attributes['hookline.message.id'] === messageId),
+    [],
+  );
+});
