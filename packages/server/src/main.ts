@@ -111,15 +111,6 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
   if (config.dev)
     logger.warn('DEV MODE: deliveries may reach loopback addresses; never run this in production');
 
-  const traceSettings = tracingSettings(config, options.env);
-  let tracing: HooklineTracing | null;
-  try {
-    // Null without an OTLP endpoint, and then the OpenTelemetry SDK is never even imported.
-    tracing = await loadTracing(traceSettings);
-  } catch (error) {
-    throw new StartupError(`invalid configuration:\n  tracing: ${(error as Error).message}`, 2);
-  }
-
   const newId = createIdGenerator(clock);
   const openedStore = await openStore(
     config.database,
@@ -136,6 +127,15 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
   } catch (error) {
     await openedStore.close().catch(() => {});
     throw encryptionStartupError(error);
+  }
+  const traceSettings = tracingSettings(config, options.env);
+  let tracing: HooklineTracing | null;
+  try {
+    // Null without an OTLP endpoint, and then the OpenTelemetry SDK is never even imported.
+    tracing = await loadTracing(traceSettings);
+  } catch (error) {
+    await openedStore.close().catch(() => {});
+    throw new StartupError(`invalid configuration:\n  tracing: ${(error as Error).message}`, 2);
   }
   // Innermost wrapper: everything above it (API, worker, metrics, tracing) sees plaintext secrets.
   const secured = encryptingStore(openedStore, cipher, newId);

@@ -229,3 +229,11 @@ test('a trace not sampled stays unsampled across the store: no spans, the stored
     [],
   );
 });
+
+test('an OTLP endpoint that is not a URL stops the start with exit code 2', async () => {
+  await assert.rejects(
+    serve(['--database', join(dir, 'bad.db')], { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'not a url' }),
+    (error: Error & { exitCode?: number }) =>
+      error.exitCode === 2 && /tracing: .*not a url/.test(error.message),
+  );
+});
