@@ -61,7 +61,12 @@ function readBy(ctx: SqliteContext, column: 'id' | 'token' | 'alias' | 'name', v
 export function createSource(ctx: SqliteContext, input: NewSource): Promise<Source> {
   return ctx.queue.enqueue(1, () => {
     const now = ctx.deps.clock();
-    const source: Source = { ...input, id: input.id ?? ctx.deps.newId('src'), createdAt: now, updatedAt: now };
+    const source: Source = {
+      ...input,
+      id: input.id ?? ctx.deps.newId('src'),
+      createdAt: now,
+      updatedAt: now,
+    };
     ctx.stmt(INSERT).run(...values(source));
     return source;
   });
