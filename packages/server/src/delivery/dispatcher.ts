@@ -172,10 +172,14 @@ export class Dispatcher {
   async resend(messageId: string, endpoint: Endpoint): Promise<Attempt | null> {
     const [message] = await this.#o.store.getMessages([messageId]);
     if (!message || message.body === null) return null;
+    // Unscheduled: a delivery created here is this resend's alone, not sent again by the worker.
     const delivery = await this.#o.store.ensureDelivery(
       messageId,
       endpoint.id,
       this.#o.maxAttempts(endpoint),
+      {
+        scheduled: false,
+      },
     );
     const run = await this.#o.runAttempt({
       message,

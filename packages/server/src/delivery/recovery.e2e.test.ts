@@ -44,6 +44,38 @@ forEachEngine((engine) => {
     }
   });
 
+  test('resend to an endpoint the message never went to sends once and records the outcome', async () => {
+    const kit = await openDeliveryKit(engine);
+    const routed = await startReceiver();
+    const other = await startReceiver();
+    try {
+      await kit.createEndpoint({ url: routed.url, eventTypes: ['order.*'] });
+      const elsewhere = await kit.createEndpoint({ url: other.url, eventTypes: ['invoice.*'] });
+      const id = await kit.publish();
+      await kit.waitFor('the routed delivery', async () => routed.requests.length === 1);
+      const response = await kit.call('POST', `/v1/messages/${id}/resend`, { endpointId: elsewhere.id });
+      assert.equal(response.statusCode, 200, response.body);
+      // A second message through the same worker, and time moving on: a delivery left due by the resend
+      // would be claimed and sent again by now.
+      await kit.publish();
+      kit.advance(60_000);
+      await kit.waitFor('the next routed delivery', async () => routed.requests.length === 2);
+      const [delivery] = await kit.deliveries({ messageId: id, endpointId: elsewhere.id });
+      assert.equal(delivery?.status, 'succeeded');
+      assert.equal(delivery?.attemptCount, 1);
+      assert.equal(delivery?.nextAttemptAt, null);
+      assert.equal(other.requests.length, 1, 'the resend reached the endpoint once');
+      const attempts = await kit.attempts({ messageId: id, endpointId: elsewhere.id });
+      assert.deepEqual(
+        attempts.map((a) => [a.trigger, a.attemptNumber]),
+        [['manual', 1]],
+      );
+    } finally {
+      await Promise.all([routed.close(), other.close()]);
+      await kit.close();
+    }
+  });
+
   test("recover puts an endpoint's exhausted deliveries of a window back, and only those", async () => {
     const kit = await openDeliveryKit(engine);
     let answer = 500;

@@ -57,10 +57,23 @@ export interface Store {
   completeAttempts(results: AttemptResult[]): Promise<{ deliveryId: string; accepted: boolean }[]>;
   /** Gives claimed deliveries back without counting an attempt (graceful shutdown). */
   releaseDeliveries(claims: { deliveryId: string; leaseToken: number }[]): Promise<number>;
-  /** Records a manual resend: an attempt marked `manual`; the delivery's schedule is not disturbed. */
+  /**
+   * Records a manual resend: an attempt marked `manual`; the delivery's schedule is not disturbed. A delivery
+   * that was created unscheduled for this resend (pending, never due, no attempt yet) takes the attempt's
+   * outcome as its final state: `succeeded` when `errorKind` is `none`, else `exhausted` (recoverable).
+   */
   recordManualAttempt(attempt: NewAttempt): Promise<Attempt>;
-  /** Creates (or returns) the delivery of a message to an endpoint, for resends to new endpoints. */
-  ensureDelivery(messageId: string, endpointId: string, maxAttempts: number): Promise<Delivery>;
+  /**
+   * Creates (or returns) the delivery of a message to an endpoint, for resends to new endpoints. A created
+   * delivery is due at once unless `scheduled` is false: a manual resend creates it never due, so the
+   * worker does not send it a second time while the resend's own attempt runs.
+   */
+  ensureDelivery(
+    messageId: string,
+    endpointId: string,
+    maxAttempts: number,
+    options?: { scheduled?: boolean },
+  ): Promise<Delivery>;
   /**
    * Records one forward reported by `hookline listen`, in one commit: the listener (tenant, name) is created
    * or touched, the message's delivery to it is created or moved to a final state (`succeeded` when

@@ -256,6 +256,30 @@ forEachEngine((engine) => {
     assert.equal(manual.trigger, 'manual');
     assert.deepEqual(await store.getDelivery(added.id), before, 'a manual resend leaves the schedule alone');
     assert.equal((await store.listAttempts({ deliveryId: added.id })).data[0]?.id, manual.id);
+    // A resend to an endpoint the message never went to: created never due, so never claimed, and the
+    // manual attempt's outcome becomes its final state. Only that delivery: a scheduled one is untouched.
+    const unscheduled = await store.ensureDelivery(m.message.id, 'ep_manual', 4, { scheduled: false });
+    assert.equal(unscheduled.status, 'pending');
+    assert.equal(unscheduled.nextAttemptAt, null);
+    const claimable = await store.claimDeliveries({ workerId: 'w', limit: 10, leaseMs: 30_000 });
+    assert.deepEqual(
+      claimable.map((c) => c.delivery.endpointId),
+      ['ep_new'],
+      'the scheduled delivery is claimed, the unscheduled one is not',
+    );
+    await store.recordManualAttempt({ ...result(unscheduled, 0).attempt, trigger: 'manual' });
+    const settled = await store.getDelivery(unscheduled.id);
+    assert.equal(settled?.status, 'succeeded');
+    assert.equal(settled?.attemptCount, 1);
+    assert.equal(settled?.nextAttemptAt, null);
+    const failing = await store.ensureDelivery(m.message.id, 'ep_manual_fail', 4, { scheduled: false });
+    await store.recordManualAttempt({
+      ...result(failing, 0, { kind: 'exhausted' }).attempt,
+      trigger: 'manual',
+    });
+    const failed = await store.getDelivery(failing.id);
+    assert.equal(failed?.status, 'exhausted', 'a failed manual send is final and recoverable');
+    assert.equal(failed?.lastError, 'HTTP 500');
   });
 
   test('onWork fires on insert, release and recover; unsubscribe stops it', async () => {

@@ -40,15 +40,30 @@ export async function releaseDeliveries(
 
 /** A manual resend's attempt: recorded, the delivery's schedule left alone. */
 export async function recordManualAttempt(ctx: PostgresContext, attempt: NewAttempt): Promise<Attempt> {
-  const [row] = await insertAttempts(ctx, ctx.db, [{ ...attempt, trigger: 'manual' }]);
-  return row as Attempt;
+  const ok = attempt.errorKind === 'none';
+  return ctx.db.transaction(async (tx) => {
+    const [row] = await insertAttempts(ctx, tx, [{ ...attempt, trigger: 'manual' }]);
+    await tx.query(SETTLE_UNSCHEDULED, [
+      ok ? 'succeeded' : 'exhausted',
+      ctx.deps.clock(),
+      attempt.responseStatus,
+      ok ? null : (attempt.errorMessage ?? attempt.errorKind),
+      attempt.deliveryId,
+    ]);
+    return row as Attempt;
+  });
 }
+
+// Only a delivery a manual resend created (pending, never due, never attempted) takes the outcome.
+const SETTLE_UNSCHEDULED = `UPDATE deliveries SET status = $1, attempt_count = 1, completed_at = $2,
+    last_status_code = $3, last_error = $4, updated_at = $2
+  WHERE id = $5 AND status = 'pending' AND next_attempt_at IS NULL AND attempt_count = 0`;
 
 const ENSURE = `
 WITH created AS (
   INSERT INTO deliveries (id, message_id, endpoint_id, tenant, status, attempt_count, max_attempts,
     next_attempt_at, due_at, lease_token, created_at, updated_at)
-  SELECT $1, id, $2, tenant, 'pending', 0, $3, $4, $4, 0, $4, $4 FROM messages WHERE id = $5
+  SELECT $1, id, $2, tenant, 'pending', 0, $3, $6::bigint, $6::bigint, 0, $4, $4 FROM messages WHERE id = $5
   ON CONFLICT (message_id, endpoint_id) DO NOTHING
   RETURNING ${DELIVERY_COLUMNS}
 )
@@ -60,7 +75,9 @@ export async function ensureDelivery(
   messageId: string,
   endpointId: string,
   maxAttempts: number,
+  options: { scheduled?: boolean } = {},
 ): Promise<Delivery> {
+  const scheduled = options.scheduled ?? true;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new StoreError('invalid_argument', `maxAttempts must be a positive integer, got ${maxAttempts}`);
   }
@@ -71,9 +88,10 @@ export async function ensureDelivery(
     maxAttempts,
     now,
     messageId,
+    scheduled ? now : null,
   ]);
   if (created) {
-    ctx.signalWork();
+    if (scheduled) ctx.signalWork();
     return toDelivery(created);
   }
   const [existing] = await ctx.db.query<DeliveryRow>(

@@ -129,8 +129,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     completeAttempts: (results) => op(() => completeAttempts(ctx, results)),
     releaseDeliveries: (claims) => op(() => commands.releaseDeliveries(ctx, claims)),
     recordManualAttempt: (attempt) => op(() => commands.recordManualAttempt(ctx, attempt)),
-    ensureDelivery: (messageId, endpointId, maxAttempts) =>
-      op(() => commands.ensureDelivery(ctx, messageId, endpointId, maxAttempts)),
+    ensureDelivery: (messageId, endpointId, maxAttempts, options) =>
+      op(() => commands.ensureDelivery(ctx, messageId, endpointId, maxAttempts, options)),
     recordListenerAttempt: (input) => op(() => listenerStore.recordListenerAttempt(ctx, input)),
     listListeners: (query) => op(() => listenerStore.listListeners(ctx, query)),
     recoverDeliveries: (filter) => op(() => commands.recoverDeliveries(ctx, filter)),

@@ -31,27 +31,59 @@ export function releaseDeliveries(
 
 /** A manual resend's attempt: recorded, the delivery's schedule left alone. */
 export function recordManualAttempt(ctx: SqliteContext, attempt: NewAttempt): Promise<Attempt> {
-  return ctx.queue.enqueue(1, () => writeAttempt(ctx, { ...attempt, trigger: 'manual' }, ctx.deps.clock()));
+  return ctx.queue.enqueue(1, () => {
+    const now = ctx.deps.clock();
+    const written = writeAttempt(ctx, { ...attempt, trigger: 'manual' }, now);
+    const ok = attempt.errorKind === 'none';
+    ctx
+      .stmt(SETTLE_UNSCHEDULED)
+      .run(
+        ok ? 'succeeded' : 'exhausted',
+        now,
+        attempt.responseStatus,
+        ok ? null : (attempt.errorMessage ?? attempt.errorKind),
+        attempt.deliveryId,
+      );
+    return written;
+  });
 }
+
+// Only a delivery a manual resend created (pending, never due, never attempted) takes the outcome.
+const SETTLE_UNSCHEDULED = `UPDATE deliveries SET status = ?1, attempt_count = 1, completed_at = ?2,
+    last_status_code = ?3, last_error = ?4, updated_at = ?2
+  WHERE id = ?5 AND status = 'pending' AND next_attempt_at IS NULL AND attempt_count = 0`;
 
 const ENSURE = `INSERT INTO deliveries (id, message_id, endpoint_id, tenant, status, attempt_count, max_attempts,
     next_attempt_at, lease_token, created_at, updated_at)
   SELECT ?, id, ?, tenant, 'pending', 0, ?, ?, 0, ?, ? FROM messages WHERE id = ?
   ON CONFLICT (message_id, endpoint_id) DO NOTHING`;
 
-/** The delivery of a message to an endpoint, created pending if missing; `not_found` for an unknown message. */
+/**
+ * The delivery of a message to an endpoint, created pending if missing (due now, or never when not
+ * `scheduled`); `not_found` for an unknown message.
+ */
 export function ensureDelivery(
   ctx: SqliteContext,
   messageId: string,
   endpointId: string,
   maxAttempts: number,
+  options: { scheduled?: boolean } = {},
 ): Promise<Delivery> {
+  const scheduled = options.scheduled ?? true;
   return ctx.queue.enqueue(1, (signalWork) => {
     const now = ctx.deps.clock();
     const created = ctx
       .stmt(ENSURE)
-      .run(ctx.deps.newId('dlv'), endpointId, maxAttempts, now, now, now, messageId).changes;
-    if (created > 0) signalWork();
+      .run(
+        ctx.deps.newId('dlv'),
+        endpointId,
+        maxAttempts,
+        scheduled ? now : null,
+        now,
+        now,
+        messageId,
+      ).changes;
+    if (created > 0 && scheduled) signalWork();
     const row = ctx
       .stmt('SELECT * FROM deliveries WHERE message_id = ? AND endpoint_id = ?')
       .get(messageId, endpointId);
