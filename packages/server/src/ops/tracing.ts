@@ -30,6 +30,21 @@ export interface HooklineTracing {
     attributes: SpanAttributes,
     kind?: 'internal' | 'client',
   ): TraceSpan;
+  /**
+   * A span that already happened (`startMs`/`endMs` are epoch milliseconds), recorded in one call: every
+   * attribute goes through the SDK once, which is what makes a span per delivery attempt affordable.
+   */
+  recordChild(
+    name: string,
+    parent: string | null,
+    span: {
+      attributes: SpanAttributes;
+      startMs: number;
+      endMs: number;
+      kind?: 'internal' | 'client';
+      error?: { type: string; message?: string };
+    },
+  ): void;
   /** Exports what is buffered and stops (graceful shutdown). Never throws: telemetry must not block a stop. */
   shutdown(): Promise<void>;
 }
