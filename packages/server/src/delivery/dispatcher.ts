@@ -289,10 +289,18 @@ export class Dispatcher {
   #start(job: Job): void {
     const abort = new AbortController();
     const delivery = job.claim.delivery;
-    const done = this.#execute(job, abort.signal).finally(() => {
-      this.#inFlight.delete(delivery.id);
+    let released = false;
+    // The endpoint's slot is freed as soon as its HTTP attempt is over, not after the result's commit: the
+    // limit is on requests at the receiver, and the commit (with its fsync) would otherwise hold the slot.
+    const release = () => {
+      if (released) return;
+      released = true;
       this.#limiter.release(job.endpoint.id);
       this.#drain(job.endpoint.id);
+    };
+    const done = this.#execute(job, abort.signal, release).finally(() => {
+      this.#inFlight.delete(delivery.id);
+      release();
       // Claim more only when this endpoint has no held work left: while it does, the drain above fills
       // the freed slot, and a claim would exclude every busy endpoint and find nothing. On SQLite that
       // empty claim still walks every due row of the excluded endpoints (the delivery bench spent half
@@ -304,7 +312,7 @@ export class Dispatcher {
     this.#inFlight.set(delivery.id, { job, abort, done });
   }
 
-  async #execute(job: Job, signal: AbortSignal): Promise<void> {
+  async #execute(job: Job, signal: AbortSignal, release: () => void): Promise<void> {
     const { claim, message, endpoint } = job;
     let run: AttemptRun;
     try {
@@ -316,6 +324,7 @@ export class Dispatcher {
         trigger: 'scheduled',
         signal,
       });
+      release();
     } catch (error) {
       // The runner classifies every network failure itself; reaching here is a bug. The lease expiry
       // retries the delivery and counts the attempt, so nothing is lost and nothing loops forever.
