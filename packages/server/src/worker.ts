@@ -40,6 +40,9 @@ export async function startWorker(
     connectTimeoutMs: config.connectTimeoutMs,
     maxResponseBytes: config.maxResponseBytes,
     defaultTimeoutMs: config.attemptTimeoutMs,
+    // As many connections per origin as attempts in flight: endpoints sharing a host (often all of a
+    // tenant's) must never wait for a connection a dead sibling holds; the per-endpoint limit bounds each.
+    connectionsPerOrigin: config.workerConcurrency,
     ...(options.lookup ? { lookup: options.lookup } : {}),
   });
   const policy = { ...DEFAULT_RETRY_POLICY, schedule: config.retrySchedule, jitter: config.retryJitter };

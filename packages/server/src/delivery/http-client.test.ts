@@ -128,6 +128,36 @@ test('a receiver that never answers hits the total deadline', async () => {
   assert.match(error.message, /200 ms deadline/);
 });
 
+test('time spent waiting for a pooled connection counts against the deadline', async () => {
+  const r = await receiver((req, res) => {
+    if (req.url === '/hang') return;
+    res.writeHead(204).end();
+  });
+  const c = client({ connectionsPerOrigin: 1 });
+  // The only connection is held by a request that hangs for 1.5 s; the second waits in undici's queue.
+  const holder = c.send({ url: `http://127.0.0.1:${r.port}/hang`, body: 'x', timeoutMs: 1_500 });
+  await waitUntil(() => r.requests.length === 1);
+  const queued = c.send({ url: `http://127.0.0.1:${r.port}/ok`, body: 'x', timeoutMs: 200 });
+  const first = await Promise.race([holder.then(() => 'holder'), queued.then(() => 'queued')]);
+  assert.equal(
+    first,
+    'queued',
+    'the queued attempt ended at its own deadline, not when the connection freed',
+  );
+  expectError(await queued, 'timeout');
+  expectError(await holder, 'timeout');
+  // The abandoned request was never sent: the receiver saw only the hanging one.
+  assert.deepEqual(
+    r.requests.map((request) => request.url),
+    ['/hang'],
+  );
+});
+
+async function waitUntil(probe: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !probe(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.ok(probe(), 'condition not reached within 5 s');
+}
+
 test('a receiver trickling its body forever hits the same deadline', async () => {
   const r = await receiver((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain' });

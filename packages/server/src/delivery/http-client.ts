@@ -142,8 +142,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     if (req.signal?.aborted) onOuterAbort();
 
     let body: Readable | null = null;
+    // undici settles a request that is still waiting for a pooled connection only once it gets one, abort
+    // or not: the deadline races it, so time spent queued counts and the attempt ends on time.
+    const deadline = new Promise<never>((_resolve, reject) => {
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+    });
     try {
-      const response = await request(validation.url, {
+      const pending = request(validation.url, {
         dispatcher: agent,
         method: (req.method ?? 'POST') as 'POST',
         headers: req.headers ?? {},
@@ -152,6 +157,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         // The deadline above is the real bound; these only keep undici from outliving it.
         headersTimeout: timeoutMs + 1_000,
         bodyTimeout: timeoutMs + 1_000,
+      });
+      const response = await Promise.race([pending, deadline]).catch((error: unknown) => {
+        // Lost the race: whatever the request still does, its body (if any) is dropped unread.
+        pending.then(
+          (late) => discard(late.body),
+          () => {},
+        );
+        throw error;
       });
       body = response.body;
       const headers = flattenHeaders(response.headers);

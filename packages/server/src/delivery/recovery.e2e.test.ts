@@ -164,6 +164,37 @@ forEachEngine((engine) => {
     }
   });
 
+  test("dead endpoints on the healthy one's host hold only their own slots, not its connections", async () => {
+    // Two dead endpoints at their default concurrency (16 each) would hold 32 connections: all of an
+    // origin's pool before the pool was sized to the worker's concurrency.
+    const kit = await openDeliveryKit(engine, { config: { shutdownTimeoutMs: 100 } });
+    const receiver = await startReceiver((request, response) => {
+      if (request.url.includes('/dead-')) return;
+      status(response, 204);
+    });
+    try {
+      await kit.createEndpoint({ url: `${receiver.url}/dead-1`, timeoutMs: 30_000 });
+      await kit.createEndpoint({ url: `${receiver.url}/dead-2`, timeoutMs: 30_000 });
+      await kit.createEndpoint({ url: `${receiver.url}/ok` });
+      const messages = 60;
+      const batch = Array.from({ length: messages }, (_, i) => ({
+        eventType: 'order.created',
+        payload: { i },
+      }));
+      const response = await kit.call('POST', '/v1/messages/batch', { messages: batch });
+      assert.equal(response.statusCode, 202, response.body);
+      await kit.waitFor('every healthy delivery while the dead ones hang', async () => {
+        const ok = receiver.requests.filter((r) => r.url.endsWith('/ok')).length;
+        return ok === messages;
+      });
+      const dead = receiver.requests.filter((r) => r.url.includes('/dead-')).length;
+      assert.ok(dead >= 2 && dead <= 32, `dead endpoints got ${dead} requests, at most 16 each`);
+    } finally {
+      await receiver.close();
+      await kit.close();
+    }
+  });
+
   test('graceful stop releases in-flight and held claims; a fresh worker delivers every one', async () => {
     const kit = await openDeliveryKit(engine, { config: { shutdownTimeoutMs: 100 }, worker: false });
     let hang = true;
