@@ -32,6 +32,7 @@ export interface HooklineConfig {
   retrySchedule: readonly number[];
   retryJitter: number;
   workerConcurrency: number;
+  failingEndpointConcurrency: number;
   workerBatchSize: number;
   workerLeaseMs: number;
   maintenanceIntervalMs: number;
@@ -186,6 +187,11 @@ export const CONFIG_OPTIONS: { [K in keyof HooklineConfig]: OptionSpec<HooklineC
     doc: 'Delivery attempts in flight at once in this process.',
     default: 256,
     parse: integer(1, 10_000),
+  },
+  failingEndpointConcurrency: {
+    doc: 'Attempts in flight at once to an endpoint whose last attempt failed, whatever its maxConcurrency; back to normal after a success.',
+    default: 2,
+    parse: integer(1, 1000),
   },
   workerBatchSize: { doc: 'Deliveries claimed per store round trip.', default: 100, parse: integer(1, 1000) },
   workerLeaseMs: {

@@ -64,6 +64,7 @@ export async function startWorker(
     logger,
     workerId,
     concurrency: config.workerConcurrency,
+    failingEndpointConcurrency: config.failingEndpointConcurrency,
     batchSize: config.workerBatchSize,
     leaseMs: config.workerLeaseMs,
     ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),

@@ -45,6 +45,11 @@ export interface DispatcherOptions {
   pollIntervalMs?: number;
   /** In-flight cap for endpoints that set none: one dead endpoint may hold only this many slots. */
   defaultEndpointConcurrency?: number;
+  /**
+   * In-flight cap while an endpoint is failing (its last attempt failed), whatever it sets: many endpoints
+   * going dark at once then hold a few slots each, not the whole worker, until one of them succeeds.
+   */
+  failingEndpointConcurrency?: number;
   /** Called after an accepted result commits (operational events, metrics). */
   onCommitted?: (result: AttemptResult, context: { message: Message; endpoint: Endpoint }) => void;
 }
@@ -82,6 +87,11 @@ export class Dispatcher {
    * claim is not free: SQLite walks every due row of the excluded endpoints to find nothing.
    */
   #emptyKey: string | null = null;
+  /**
+   * What this worker's own attempts last said of an endpoint (true: failing), fresher than the endpoint
+   * row a job was admitted with: held jobs carry the row as it was when they were claimed.
+   */
+  readonly #failing = new Map<string, boolean>();
 
   constructor(options: DispatcherOptions) {
     this.#o = {
@@ -90,6 +100,7 @@ export class Dispatcher {
       leaseMs: 90_000,
       pollIntervalMs: 1_000,
       defaultEndpointConcurrency: 16,
+      failingEndpointConcurrency: 2,
       ...options,
     };
     this.#limiter = new EndpointLimiter(options.clock);
@@ -324,6 +335,7 @@ export class Dispatcher {
         trigger: 'scheduled',
         signal,
       });
+      this.#noteHealth(endpoint.id, run.endpointEffect.effect !== 'success');
       release();
     } catch (error) {
       // The runner classifies every network failure itself; reaching here is a bug. The lease expiry
@@ -386,10 +398,22 @@ export class Dispatcher {
   }
 
   #limits(endpoint: Endpoint): { maxConcurrency: number; ratePerSecond: number | null } {
+    const configured = endpoint.maxConcurrency ?? this.#o.defaultEndpointConcurrency;
+    const failing = this.#failing.get(endpoint.id) ?? endpoint.failingSince !== null;
     return {
-      maxConcurrency: endpoint.maxConcurrency ?? this.#o.defaultEndpointConcurrency,
+      maxConcurrency: failing ? Math.min(configured, this.#o.failingEndpointConcurrency) : configured,
       ratePerSecond: endpoint.rateLimitPerSecond,
     };
+  }
+
+  #noteHealth(endpointId: string, failing: boolean): void {
+    // Bounded by the endpoints this worker delivers to; forget the oldest if that ever grows large.
+    if (this.#failing.size >= 10_000 && !this.#failing.has(endpointId)) {
+      const oldest = this.#failing.keys().next().value;
+      if (oldest !== undefined) this.#failing.delete(oldest);
+    }
+    this.#failing.delete(endpointId);
+    this.#failing.set(endpointId, failing);
   }
 
   #busyEndpoints(): string[] {

@@ -55,10 +55,10 @@ forEachEngine((engine) => {
       await kit.waitFor('the routed delivery', async () => routed.requests.length === 1);
       const response = await kit.call('POST', `/v1/messages/${id}/resend`, { endpointId: elsewhere.id });
       assert.equal(response.statusCode, 200, response.body);
-      // A second message through the same worker, and time moving on: a delivery left due by the resend
-      // would be claimed and sent again by now.
+      // A second message through the same worker: claims go oldest due first, so a delivery the resend
+      // had left due would be claimed and sent again by the time this one arrives. (The clock stays put:
+      // moving it past the lease of an attempt in flight would make the worker rightly send that again.)
       await kit.publish();
-      kit.advance(60_000);
       await kit.waitFor('the next routed delivery', async () => routed.requests.length === 2);
       const [delivery] = await kit.deliveries({ messageId: id, endpointId: elsewhere.id });
       assert.equal(delivery?.status, 'succeeded');
@@ -189,6 +189,50 @@ forEachEngine((engine) => {
       });
       const dead = receiver.requests.filter((r) => r.url.includes('/dead-')).length;
       assert.ok(dead >= 2 && dead <= 32, `dead endpoints got ${dead} requests, at most 16 each`);
+    } finally {
+      await receiver.close();
+      await kit.close();
+    }
+  });
+
+  test('a failing endpoint gets only failingEndpointConcurrency slots until it succeeds again', async () => {
+    const kit = await openDeliveryKit(engine);
+    let answer = 500;
+    let open = 0;
+    let maxOpen = 0;
+    const receiver = await startReceiver((_request, response) => {
+      open += 1;
+      maxOpen = Math.max(maxOpen, open);
+      // Slow enough that many attempts would overlap at the default cap of 16.
+      setTimeout(() => {
+        open -= 1;
+        status(response, answer);
+      }, 30);
+    });
+    const wave = async (count: number) => {
+      maxOpen = 0;
+      const before = receiver.requests.length;
+      const batch = Array.from({ length: count }, (_, i) => ({ eventType: 'order.created', payload: { i } }));
+      const response = await kit.call('POST', '/v1/messages/batch', { messages: batch });
+      assert.equal(response.statusCode, 202, response.body);
+      await kit.waitFor(`${count} first attempts`, async () => receiver.requests.length - before === count);
+      await kit.waitFor('the receiver to answer them all', async () => open === 0);
+    };
+    try {
+      const endpoint = await kit.createEndpoint({ url: receiver.url });
+      // One failure, committed: the endpoint is failing.
+      await kit.publish();
+      await kit.waitFor(
+        'the endpoint to be failing',
+        async () => (await kit.endpoint(endpoint.id)).failingSince,
+      );
+      await wave(40);
+      assert.ok(maxOpen <= 2, `a failing endpoint had ${maxOpen} attempts in flight, at most 2`);
+      // A success lifts the cap: the next wave runs wider than 2 again.
+      answer = 204;
+      await wave(40);
+      assert.ok(maxOpen > 2, `after a success the endpoint still had only ${maxOpen} attempts in flight`);
+      assert.equal((await kit.endpoint(endpoint.id)).failingSince, null);
     } finally {
       await receiver.close();
       await kit.close();
