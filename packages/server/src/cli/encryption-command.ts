@@ -19,9 +19,9 @@ import type { Command } from './command.ts';
 
 const HELP = `Usage: hookline encryption rotate-key [--new-key KEY] [--database URL] [--<option> V …]
 
-Re-encrypts every endpoint and source secret with a new key. It opens the database directly, like
-\`hookline serve\` (not the HTTP API), with the same configuration: --database, HOOKLINE_DATABASE or
-hookline.config.json.
+Re-encrypts every endpoint and source secret (and every endpoint custom header value) with a new key.
+It opens the database directly, like \`hookline serve\` (not the HTTP API), with the same configuration:
+--database, HOOKLINE_DATABASE or hookline.config.json.
 
 The keys it reads with: HOOKLINE_ENCRYPTION_KEY and HOOKLINE_ENCRYPTION_OLD_KEYS, or, on SQLite without
 them, the key file beside the database (encryption.key). The key it writes with: --new-key (32 bytes,

@@ -4,8 +4,10 @@ import { forEachEngine, type TestStore } from '../store/conformance/engines.ts';
 import { newEndpoint, newSource } from '../store/conformance/fixtures.ts';
 import type { Store } from '../store/store.ts';
 import {
+  decryptHeaders,
   decryptSecretList,
   ENDPOINT_READS,
+  encryptHeaders,
   encryptingStore,
   encryptSecretList,
   NO_SECRETS,
@@ -22,7 +24,15 @@ const ENDPOINT_SECRET = 'whsec_ZW5kcG9pbnQtc2VjcmV0LWJ5dGVzLTEyMzQ1';
 const OLD_ENDPOINT_SECRET = 'whsec_b2xkLWVuZHBvaW50LXNlY3JldC1ieXRlcy0x';
 const TOKEN_SECRET = 'legacy-token-header-value-0123456789';
 const SOURCE_SECRET = 'github-webhook-secret-abcdef0123456789';
-const PLAINTEXTS = [ENDPOINT_SECRET, OLD_ENDPOINT_SECRET, TOKEN_SECRET, SOURCE_SECRET];
+// A receiver's credential in a custom header, and an ordinary header value: every value is sealed.
+const HEADERS = { Authorization: 'Bearer receiver-credential-0123456789', 'X-Team': 'payments-on-call-rota' };
+const PLAINTEXTS = [
+  ENDPOINT_SECRET,
+  OLD_ENDPOINT_SECRET,
+  TOKEN_SECRET,
+  SOURCE_SECRET,
+  ...Object.values(HEADERS),
+];
 
 /** Every row of both tables as a dump would show it, as one string to search. */
 async function dump(t: TestStore): Promise<string> {
@@ -31,23 +41,24 @@ async function dump(t: TestStore): Promise<string> {
   return JSON.stringify([endpoints, sources]);
 }
 
-/** The key ids of every stored secret (null for plaintext). */
+/** The key ids of every stored secret and endpoint header value (null for plaintext). */
 async function storedKeyIds(t: TestStore): Promise<(string | null)[]> {
+  const parse = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value) as unknown;
   const rows = [
-    ...(await t.rawQuery('SELECT secrets FROM endpoints')),
-    ...(await t.rawQuery('SELECT secrets FROM sources')),
+    ...(await t.rawQuery('SELECT secrets, headers FROM endpoints')),
+    ...(await t.rawQuery("SELECT secrets, '{}' AS headers FROM sources")),
   ];
   return rows.flatMap((row) => {
-    const secrets = (typeof row.secrets === 'string' ? JSON.parse(row.secrets) : row.secrets) as {
-      secret: string;
-    }[];
-    return secrets.map((entry) => envelopeKeyId(entry.secret));
+    const secrets = parse(row.secrets) as { secret: string }[];
+    const headers = Object.values(parse(row.headers) as Record<string, string>);
+    return [...secrets.map((entry) => entry.secret), ...headers].map((value) => envelopeKeyId(value));
   });
 }
 
 async function seed(store: Store) {
   const endpoint = await store.createEndpoint(
     newEndpoint({
+      headers: HEADERS,
       secrets: [
         { secret: ENDPOINT_SECRET, createdAt: 2, expiresAt: null },
         { secret: OLD_ENDPOINT_SECRET, createdAt: 1, expiresAt: 10_000_000_000_000 },
@@ -74,6 +85,10 @@ forEachEngine((engine) => {
       const store = encryptingStore(t.store, cipher, t.deps.newId);
       const { endpoint, legacy, source } = await seed(store);
       assert.equal(endpoint.secrets[0]?.secret, ENDPOINT_SECRET);
+      assert.deepEqual(endpoint.headers, HEADERS);
+      const newCredential = 'Bearer rotated-receiver-credential-987';
+      const withHeader = await store.updateEndpoint(legacy.id, { headers: { Authorization: newCredential } });
+      assert.deepEqual(withHeader.headers, { Authorization: newCredential });
       const rotated = 'whsec_cm90YXRlZC1lbmRwb2ludC1zZWNyZXQtMTIz';
       const updated = await store.updateEndpoint(endpoint.id, {
         secrets: [{ secret: rotated, createdAt: 3, expiresAt: null }, ...endpoint.secrets],
@@ -87,7 +102,7 @@ forEachEngine((engine) => {
       await store.updateSource(source.id, { toleranceSeconds: 60 });
 
       const raw = await dump(t);
-      for (const secret of [...PLAINTEXTS, rotated])
+      for (const secret of [...PLAINTEXTS, rotated, newCredential])
         assert.ok(!raw.includes(secret), `${secret} in the dump`);
       assert.ok((await storedKeyIds(t)).every((id) => id === KEY.id));
 
@@ -96,11 +111,15 @@ forEachEngine((engine) => {
         [rotated, ENDPOINT_SECRET, OLD_ENDPOINT_SECRET],
       );
       assert.equal((await store.getEndpoint(legacy.id))?.secrets[0]?.secret, TOKEN_SECRET);
+      assert.deepEqual((await store.getEndpoint(endpoint.id))?.headers, HEADERS);
+      assert.deepEqual((await store.getEndpoint(legacy.id))?.headers, { Authorization: newCredential });
       const active = await store.listActiveEndpoints();
       assert.deepEqual(active.map((e) => e.secrets[0]?.secret).sort(), [rotated, TOKEN_SECRET].sort());
       const page = await store.listEndpoints({ limit: 10 });
       assert.equal(page.data.length, 2);
       assert.ok(page.data.every((e) => !e.secrets.some((s) => s.secret.startsWith('enc:'))));
+      assert.ok(page.data.every((e) => !Object.values(e.headers).some((v) => v.startsWith('enc:'))));
+      assert.match((await t.store.getEndpoint(endpoint.id))?.headers.Authorization ?? '', /^enc:v1:/);
       for (const found of [
         await store.getSource(source.id),
         await store.getSourceByToken(source.token),
@@ -137,6 +156,8 @@ forEachEngine((engine) => {
         (await store.getEndpoint(endpoint.id))?.secrets.map((s) => s.secret),
         [ENDPOINT_SECRET, OLD_ENDPOINT_SECRET],
       );
+      assert.deepEqual((await store.getEndpoint(endpoint.id))?.headers, HEADERS);
+      assert.ok((await storedKeyIds(t)).every((id) => id === KEY.id));
       const again = await encryptStoredSecrets(t.store, cipher);
       assert.equal(again.endpoints.rewritten + again.sources.rewritten, 0);
 
@@ -165,6 +186,8 @@ forEachEngine((engine) => {
       const plain = decryptSecretList(rotating, 'endpoint', one.id, one.secrets);
       const resealed = encryptSecretList(rotating, 'endpoint', one.id, plain);
       assert.equal(await t.store.replaceSecrets('endpoint', one.id, one.secrets, resealed), true);
+      const headers = encryptHeaders(rotating, one.id, decryptHeaders(rotating, one.id, one.headers));
+      assert.equal(await t.store.replaceEndpointHeaders(one.id, one.headers, headers), true);
       const first = await reencryptSecrets(t.store, rotating, 'rotate');
       assert.deepEqual(first, {
         endpoints: { scanned: 2, rewritten: 1 },
@@ -179,6 +202,7 @@ forEachEngine((engine) => {
       // Only the new key is needed from now on.
       const after = encryptingStore(t.store, createSecretCipher({ current: NEW_KEY }), t.deps.newId);
       assert.equal((await after.getEndpoint(endpoint.id))?.secrets[1]?.secret, OLD_ENDPOINT_SECRET);
+      assert.deepEqual((await after.getEndpoint(endpoint.id))?.headers, HEADERS);
       assert.equal((await after.getSourceByToken(source.token))?.secrets[0]?.secret, SOURCE_SECRET);
       // updatedAt does not move: the secrets' plaintext did not change.
       assert.equal((await after.getEndpoint(endpoint.id))?.updatedAt, one.updatedAt);
@@ -199,6 +223,17 @@ forEachEngine((engine) => {
       assert.equal(await t.store.replaceSecrets('endpoint', created.id, fresh, []), true);
       assert.deepEqual((await t.store.getEndpoint(created.id))?.secrets, []);
       assert.equal(await t.store.replaceSecrets('source', 'src_missing', [], []), false);
+      await t.store.updateEndpoint(created.id, { headers: { 'X-Api-Key': 'from-the-api' } });
+      assert.equal(await t.store.replaceEndpointHeaders(created.id, {}, { 'X-Api-Key': 'stale' }), false);
+      assert.equal(
+        await t.store.replaceEndpointHeaders(
+          created.id,
+          { 'X-Api-Key': 'from-the-api' },
+          { 'X-Api-Key': 'next' },
+        ),
+        true,
+      );
+      assert.deepEqual((await t.store.getEndpoint(created.id))?.headers, { 'X-Api-Key': 'next' });
     } finally {
       await t.close();
     }
@@ -214,6 +249,11 @@ forEachEngine((engine) => {
       const own = (await t.store.getEndpoint(legacy.id))?.secrets ?? [];
       assert.equal(await t.store.replaceSecrets('endpoint', legacy.id, own, stolen), true);
       await assert.rejects(store.getEndpoint(legacy.id), { code: 'secret_undecryptable' });
+      // A header value moved under another header name (or row) does not decrypt either.
+      const sealed = (await t.store.getEndpoint(endpoint.id))?.headers ?? {};
+      const swapped = { Authorization: sealed['X-Team'] ?? '', 'X-Team': sealed.Authorization ?? '' };
+      assert.equal(await t.store.replaceEndpointHeaders(endpoint.id, sealed, swapped), true);
+      await assert.rejects(store.getEndpoint(endpoint.id), { code: 'secret_undecryptable' });
     } finally {
       await t.close();
     }
@@ -226,7 +266,14 @@ test('every store method about endpoints or sources is classified (decrypting re
   assert.ok(sqlite);
   const t = await sqlite.open();
   try {
-    const writes = ['createEndpoint', 'updateEndpoint', 'createSource', 'updateSource', 'replaceSecrets'];
+    const writes = [
+      'createEndpoint',
+      'updateEndpoint',
+      'createSource',
+      'updateSource',
+      'replaceSecrets',
+      'replaceEndpointHeaders',
+    ];
     const known = new Set<string>([...ENDPOINT_READS, ...SOURCE_READS, ...NO_SECRETS, ...writes]);
     const names = Object.keys(t.store).filter((name) => /endpoint|source|secret/i.test(name));
     const unclassified = names.filter((name) => !known.has(name));

@@ -57,16 +57,49 @@ export function decryptSecretList(
   return secrets.map((entry) => ({ ...entry, secret: cipher.decrypt(entry.secret, context) }));
 }
 
+/**
+ * The associated data of one custom header value of an endpoint: receivers' credentials often travel in
+ * these (`Authorization`, `X-Api-Key`), so every value is an envelope bound to its row and header name.
+ */
+export function headerContext(id: string, name: string): string {
+  return `endpoint:${id}:headers:${name.toLowerCase()}`;
+}
+
+export function encryptHeaders(
+  cipher: SecretCipher,
+  id: string,
+  headers: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers))
+    out[name] = cipher.encrypt(value, headerContext(id, name));
+  return out;
+}
+
+export function decryptHeaders(
+  cipher: SecretCipher,
+  id: string,
+  headers: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers))
+    out[name] = cipher.decrypt(value, headerContext(id, name));
+  return out;
+}
+
 interface WithSecrets {
   id: string;
   secrets: EndpointSecret[];
+  headers?: Record<string, string>;
 }
 
 function decryptResult(cipher: SecretCipher, resource: Resource, value: unknown): unknown {
-  const one = (row: WithSecrets) => ({
-    ...row,
-    secrets: decryptSecretList(cipher, resource, row.id, row.secrets),
-  });
+  const one = (row: WithSecrets) => {
+    const decrypted = { ...row, secrets: decryptSecretList(cipher, resource, row.id, row.secrets) };
+    if (resource === 'endpoint' && row.headers)
+      decrypted.headers = decryptHeaders(cipher, row.id, row.headers);
+    return decrypted;
+  };
   if (value === null || value === undefined) return value;
   if (Array.isArray(value)) return (value as WithSecrets[]).map(one);
   const page = value as { data?: unknown };
@@ -75,11 +108,11 @@ function decryptResult(cipher: SecretCipher, resource: Resource, value: unknown)
 }
 
 /**
- * The store with endpoint and source secrets encrypted at rest: writes encrypt `secrets[].secret`, reads
- * decrypt it, so both engines share one implementation and no SQL file knows about encryption. Ids of
+ * The store with endpoint and source secrets encrypted at rest: writes encrypt `secrets[].secret` (and each
+ * value of an endpoint's custom `headers`), reads decrypt them, so both engines share one implementation and no SQL file knows about encryption. Ids of
  * new rows are chosen here (`newId`) because each row's id is bound into its envelopes. Reads decrypt
  * through the cipher's memo, so the routing cache and the worker's per-batch endpoint loads cost a map
- * lookup per secret after the first decrypt. `replaceSecrets` stays raw: re-encryption works on envelopes.
+ * lookup per secret after the first decrypt. `replaceSecrets` and `replaceEndpointHeaders` stay raw: re-encryption works on envelopes.
  */
 export function encryptingStore(
   store: Store,
@@ -93,12 +126,19 @@ export function encryptingStore(
         ...input,
         id,
         secrets: encryptSecretList(cipher, 'endpoint', id, input.secrets),
+        headers: encryptHeaders(cipher, id, input.headers),
       });
-      return { ...created, secrets: input.secrets.map((entry) => ({ ...entry })) };
+      return {
+        ...created,
+        secrets: input.secrets.map((entry) => ({ ...entry })),
+        headers: { ...input.headers },
+      };
     },
     async updateEndpoint(id, patch) {
-      const secrets = patch.secrets && encryptSecretList(cipher, 'endpoint', id, patch.secrets);
-      const updated = await store.updateEndpoint(id, secrets ? { ...patch, secrets } : patch);
+      const sealed = { ...patch };
+      if (patch.secrets) sealed.secrets = encryptSecretList(cipher, 'endpoint', id, patch.secrets);
+      if (patch.headers) sealed.headers = encryptHeaders(cipher, id, patch.headers);
+      const updated = await store.updateEndpoint(id, sealed);
       return decryptResult(cipher, 'endpoint', updated) as Awaited<ReturnType<Store['updateEndpoint']>>;
     },
     async createSource(input) {

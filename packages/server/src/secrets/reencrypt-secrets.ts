@@ -1,7 +1,7 @@
 import type { Store } from '../store/store.ts';
 import { StoreError } from '../store/store-error.ts';
 import type { EndpointSecret } from '../store/types.ts';
-import { decryptSecretList, encryptSecretList } from './encrypting-store.ts';
+import { decryptHeaders, decryptSecretList, encryptHeaders, encryptSecretList } from './encrypting-store.ts';
 import { envelopeKeyId, type SecretCipher } from './secret-cipher.ts';
 
 /**
@@ -23,14 +23,11 @@ const PAGE = 500;
 /** A row whose secrets keep changing under us (an API rotating it in a loop) is retried this often. */
 const MAX_RETRIES = 5;
 
-function needsRewrite(
-  secrets: readonly EndpointSecret[],
-  cipher: SecretCipher,
-  mode: ReencryptMode,
-): boolean {
+/** Whether any stored value (an envelope, or plaintext from before encryption) must be written again. */
+function needsRewrite(stored: readonly string[], cipher: SecretCipher, mode: ReencryptMode): boolean {
   if (mode === 'check') return false;
-  return secrets.some((entry) => {
-    const keyId = envelopeKeyId(entry.secret);
+  return stored.some((value) => {
+    const keyId = envelopeKeyId(value);
     return keyId === null || (mode === 'rotate' && keyId !== cipher.keyId);
   });
 }
@@ -61,13 +58,18 @@ async function walk(
   const counts = { scanned: 0, rewritten: 0 };
   let cursor: string | null = null;
   do {
-    const page: { data: { id: string; secrets: EndpointSecret[] }[]; nextCursor: string | null } =
+    const page: {
+      data: { id: string; secrets: EndpointSecret[]; headers?: Record<string, string> }[];
+      nextCursor: string | null;
+    } =
       resource === 'endpoint'
         ? await store.listEndpoints({ limit: PAGE, cursor })
         : await store.listSources({ limit: PAGE, cursor });
     for (const row of page.data) {
       counts.scanned += 1;
-      if (await rewrite(store, cipher, mode, resource, row)) counts.rewritten += 1;
+      const secrets = await rewrite(store, cipher, mode, resource, row);
+      const headers = row.headers ? await rewriteHeaders(store, cipher, mode, row.id, row.headers) : false;
+      if (secrets || headers) counts.rewritten += 1;
     }
     cursor = page.nextCursor;
     onProgress?.(resource, { ...counts });
@@ -85,7 +87,14 @@ async function rewrite(
   let current: { id: string; secrets: EndpointSecret[] } | null = row;
   for (let attempt = 0; current !== null && attempt < MAX_RETRIES; attempt += 1) {
     const plain = decryptSecretList(cipher, resource, current.id, current.secrets);
-    if (!needsRewrite(current.secrets, cipher, mode)) return false;
+    if (
+      !needsRewrite(
+        current.secrets.map((entry) => entry.secret),
+        cipher,
+        mode,
+      )
+    )
+      return false;
     const next = encryptSecretList(cipher, resource, current.id, plain);
     if (await store.replaceSecrets(resource, current.id, current.secrets, next)) return true;
     current =
@@ -95,5 +104,27 @@ async function rewrite(
   throw new StoreError(
     'conflict',
     `${resource} ${row.id}: its secrets changed ${MAX_RETRIES} times during re-encryption; run again`,
+  );
+}
+
+/** The same walk step for an endpoint's custom header values, with their own compare-and-set. */
+async function rewriteHeaders(
+  store: Store,
+  cipher: SecretCipher,
+  mode: ReencryptMode,
+  id: string,
+  headers: Record<string, string>,
+): Promise<boolean> {
+  let current: Record<string, string> | null = headers;
+  for (let attempt = 0; current !== null && attempt < MAX_RETRIES; attempt += 1) {
+    const plain = decryptHeaders(cipher, id, current);
+    if (!needsRewrite(Object.values(current), cipher, mode)) return false;
+    if (await store.replaceEndpointHeaders(id, current, encryptHeaders(cipher, id, plain))) return true;
+    current = (await store.getEndpoint(id))?.headers ?? null;
+  }
+  if (current === null) return false;
+  throw new StoreError(
+    'conflict',
+    `endpoint ${id}: its headers changed ${MAX_RETRIES} times during re-encryption; run again`,
   );
 }

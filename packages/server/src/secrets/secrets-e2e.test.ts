@@ -44,7 +44,11 @@ forEachEngine((engine) => {
     const kit = await openDeliveryKit(secured);
     const receiver = await startReceiver((_request, response) => response.writeHead(204).end());
     try {
-      const { id, secret } = await kit.createEndpoint({ url: receiver.url });
+      const credential = 'Bearer receiver-api-credential-55aa';
+      const { id, secret } = await kit.createEndpoint({
+        url: receiver.url,
+        headers: { Authorization: credential },
+      });
       const rotated = await kit.call('POST', `/v1/endpoints/${id}/secret/rotate`, {});
       assert.equal(rotated.statusCode, 200, rotated.body);
       const next = (JSON.parse(rotated.body) as { secret: string }).secret;
@@ -58,12 +62,20 @@ forEachEngine((engine) => {
       // Both the new and the old (in its grace period) secret sign, as the rotation promises.
       for (const key of [next, secret]) new Webhook(key).verify(request.body.toString(), headers);
       assert.equal(headers['webhook-id'], messageId);
+      // The custom header's value reaches the receiver decrypted; the API shows it as it was given.
+      assert.equal(headers.authorization, credential);
+      const shown = await kit.call('GET', `/v1/endpoints/${id}`);
+      assert.equal(
+        (JSON.parse(shown.body) as { headers: Record<string, string> }).headers.Authorization,
+        credential,
+      );
 
       const raw = await dump(secured.raw);
       assert.ok(raw.includes('enc:v1:'));
       for (const value of [secret, next]) {
         assert.ok(!raw.includes(value.slice('whsec_'.length)), 'a secret is stored in clear text');
       }
+      assert.ok(!raw.includes('receiver-api-credential'), 'a custom header value is stored in clear text');
     } finally {
       await receiver.close();
       await kit.close();

@@ -149,6 +149,12 @@ export interface Store {
     expected: EndpointSecret[],
     next: EndpointSecret[],
   ): Promise<boolean>;
+  /** `replaceSecrets` for an endpoint's custom `headers` (their values are encrypted at rest too). */
+  replaceEndpointHeaders(
+    id: string,
+    expected: Record<string, string>,
+    next: Record<string, string>,
+  ): Promise<boolean>;
 
   upsertEventType(input: NewEventType): Promise<EventType>;
   getEventType(name: string): Promise<EventType | null>;

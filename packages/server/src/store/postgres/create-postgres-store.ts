@@ -21,7 +21,7 @@ import { openDatabase } from './open-database.ts';
 import { toStoreError } from './postgres-error.ts';
 import { prune } from './prune.ts';
 import { nextDueAt, queueDepth } from './queue-stats.ts';
-import { replaceSecrets } from './replace-secrets.ts';
+import { replaceEndpointHeaders, replaceSecrets } from './replace-secrets.ts';
 import * as sources from './sources.ts';
 import { startWorkListener, type WorkListener } from './work-listener.ts';
 
@@ -189,6 +189,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     deleteSource: (id) => op(() => sources.deleteSource(ctx, id)),
     replaceSecrets: (resource, id, expected, next) =>
       op(() => replaceSecrets(ctx, resource, id, expected, next)),
+    replaceEndpointHeaders: (id, expected, next) => op(() => replaceEndpointHeaders(ctx, id, expected, next)),
 
     upsertEventType: (input) => op(() => eventTypes.upsertEventType(ctx, input)),
     getEventType: (name) => op(() => eventTypes.getEventType(ctx, name)),

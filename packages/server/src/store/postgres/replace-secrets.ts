@@ -21,3 +21,17 @@ export async function replaceSecrets(
   const rows = await ctx.db.query(SQL[resource], [json(next), id, json(expected)]);
   return rows.length === 1;
 }
+
+/** The same compare-and-set on an endpoint's custom headers. */
+export async function replaceEndpointHeaders(
+  ctx: PostgresContext,
+  id: string,
+  expected: Record<string, string>,
+  next: Record<string, string>,
+): Promise<boolean> {
+  const rows = await ctx.db.query(
+    'UPDATE endpoints SET headers = $1 WHERE id = $2 AND headers = $3::jsonb RETURNING id',
+    [json(next), id, json(expected)],
+  );
+  return rows.length === 1;
+}

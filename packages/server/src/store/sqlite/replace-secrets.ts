@@ -23,3 +23,18 @@ export function replaceSecrets(
     return result.changes === 1;
   });
 }
+
+/** The same compare-and-set on an endpoint's custom headers. */
+export function replaceEndpointHeaders(
+  ctx: SqliteContext,
+  id: string,
+  expected: Record<string, string>,
+  next: Record<string, string>,
+): Promise<boolean> {
+  return ctx.queue.enqueue(1, () => {
+    const result = ctx
+      .stmt('UPDATE endpoints SET headers = ? WHERE id = ? AND json(headers) = json(?)')
+      .run(JSON.stringify(next), id, JSON.stringify(expected));
+    return result.changes === 1;
+  });
+}
