@@ -30,4 +30,26 @@ forEachEngine((engine) => {
       await t.close();
     }
   });
+
+  test('first start without a key: processes starting together mint one admin key between them', async () => {
+    const t = await engine.open();
+    try {
+      // Another process holds the mint lock: this one leaves the key to it and mints nothing.
+      const locked = new Proxy(t.store, {
+        get(target, property, receiver) {
+          if (property === 'withExclusiveJob') return async () => ({ ran: false });
+          return Reflect.get(target, property, receiver);
+        },
+      }) as Store;
+      assert.deepEqual(await ensureAdminKey(locked, { givenKey: null }), { kind: 'existing' });
+      assert.equal(await t.store.countApiKeys(), 0);
+      // Four starts at once (on PostgreSQL each takes the advisory lock in its own session).
+      const results = await Promise.all([1, 2, 3, 4].map(() => ensureAdminKey(t.store, { givenKey: null })));
+      assert.equal(results.filter((r) => r.kind === 'created').length, 1);
+      assert.equal(await t.store.countApiKeys(), 1);
+      assert.deepEqual(await ensureAdminKey(t.store, { givenKey: null }), { kind: 'existing' });
+    } finally {
+      await t.close();
+    }
+  });
 });

@@ -13,7 +13,7 @@ export type EnsureAdminKeyResult =
 /**
  * First start: makes sure an admin key exists. A key given by the operator is registered (idempotent,
  * by hash) whether or not others exist, so automated deployments can always reach the API with it;
- * otherwise a key is minted only when the store has no key at all.
+ * otherwise a key is minted only when the store has no key at all, by one process only.
  */
 export async function ensureAdminKey(
   store: Store,
@@ -41,13 +41,21 @@ export async function ensureAdminKey(
     }
   }
   if ((await store.countApiKeys()) > 0) return { kind: 'existing' };
-  const minted = mintApiKey(options.random);
-  const created = await store.createApiKey({
-    name: 'admin (first start)',
-    hash: minted.hash,
-    prefix: minted.prefix,
-    scopes: ['admin'],
-    tenant: null,
+  // Processes starting together on one PostgreSQL database would each count no key and each mint one
+  // (two keys, printed by two processes). One process mints, under a lock; one that finds the lock taken
+  // leaves the key to its holder, which prints it.
+  const job = await store.withExclusiveJob('mint-admin-key', async () => {
+    if ((await store.countApiKeys()) > 0) return null;
+    const minted = mintApiKey(options.random);
+    const created = await store.createApiKey({
+      name: 'admin (first start)',
+      hash: minted.hash,
+      prefix: minted.prefix,
+      scopes: ['admin'],
+      tenant: null,
+    });
+    return { key: minted.key, id: created.id };
   });
-  return { kind: 'created', key: minted.key, id: created.id };
+  if (!job.ran || job.value === null) return { kind: 'existing' };
+  return { kind: 'created', ...job.value };
 }
