@@ -131,7 +131,7 @@ export const CONFIG_OPTIONS: { [K in keyof HooklineConfig]: OptionSpec<HooklineC
     secret: true,
   },
   encryptionKey: {
-    doc: 'Key encrypting endpoint and source secrets at rest (32 bytes, base64 or hex). Required on PostgreSQL; unset on SQLite, encryption.key beside the database is used (created on first start).',
+    doc: 'Key encrypting endpoint and source secrets and endpoint custom header values at rest (32 bytes, base64 or hex). Required on PostgreSQL; unset on SQLite, encryption.key beside the database is used (created on first start).',
     default: null,
     parse: optional(
       text({ pattern: /^[A-Za-z0-9+/=_-]{43,64}$/, hint: '32 bytes as 44 base64 or 64 hex characters' }),
