@@ -407,12 +407,9 @@ export class Dispatcher {
   }
 
   #noteHealth(endpointId: string, failing: boolean): void {
-    // Bounded by the endpoints this worker delivers to; forget the oldest if that ever grows large.
-    if (this.#failing.size >= 10_000 && !this.#failing.has(endpointId)) {
-      const oldest = this.#failing.keys().next().value;
-      if (oldest !== undefined) this.#failing.delete(oldest);
-    }
-    this.#failing.delete(endpointId);
+    // One entry per endpoint this worker delivered to (deleted endpoints linger): cleared whole if it ever
+    // grows large, after which the endpoint rows' failingSince answers until attempts refill it.
+    if (this.#failing.size >= 10_000 && !this.#failing.has(endpointId)) this.#failing.clear();
     this.#failing.set(endpointId, failing);
   }
 

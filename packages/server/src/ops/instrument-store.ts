@@ -1,3 +1,4 @@
+import { overrideStore } from '../store/override-store.ts';
 import type { InsertOutcome, Store } from '../store/store.ts';
 import type { HooklineMetrics } from './metrics.ts';
 
@@ -18,8 +19,7 @@ function countStored(metrics: HooklineMetrics, outcomes: readonly InsertOutcome[
 /**
  * The store with its write paths timed and stored messages counted, so publishing, ingest and the
  * worker need no metric code of their own. Only used when metrics are on: with metrics off, main.ts
- * passes the store itself and nothing here runs. A Proxy rather than a copy because store objects may
- * keep state behind their methods; bound methods are cached so a call costs one map lookup.
+ * passes the store itself and nothing here runs.
  */
 export function instrumentStore(store: Store, metrics: HooklineMetrics): Store {
   const timed = async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
@@ -41,15 +41,5 @@ export function instrumentStore(store: Store, metrics: HooklineMetrics): Store {
     },
     completeAttempts: (results) => timed('complete_attempts', () => store.completeAttempts(results)),
   };
-  const bound = new Map<PropertyKey, unknown>(Object.entries(overrides));
-  return new Proxy(store, {
-    get(target, property) {
-      if (bound.has(property)) return bound.get(property);
-      const value: unknown = Reflect.get(target, property, target);
-      if (typeof value !== 'function') return value;
-      const method = value.bind(target) as unknown;
-      bound.set(property, method);
-      return method;
-    },
-  });
+  return overrideStore(store, overrides);
 }

@@ -53,8 +53,8 @@ export function contextOf(traceparent: string | null): Context {
   return context;
 }
 
-function parseTraceparent(traceparent: string | null): Context {
-  const match = traceparent === null ? null : TRACEPARENT.exec(traceparent);
+function parseTraceparent(traceparent: string): Context {
+  const match = TRACEPARENT.exec(traceparent);
   if (!match) return ROOT_CONTEXT;
   const [, traceId = '', spanId = '', flags = '00'] = match;
   const spanContext = {

@@ -1,3 +1,4 @@
+import { overrideStore } from '../store/override-store.ts';
 import type { Store } from '../store/store.ts';
 import type { HooklineTracing } from './tracing.ts';
 
@@ -5,7 +6,6 @@ import type { HooklineTracing } from './tracing.ts';
  * The store with its message writes traced: `store.insert_message` (and `store.insert_messages` for a
  * batch), a child of the request span whose `traceparent` the message carries, lasting until the commit
  * (group commits included). Only used when tracing is on: main.ts passes the store itself otherwise.
- * A Proxy as in instrument-store.ts, with bound methods cached so a call costs one map lookup.
  */
 export function traceStore(store: Store, tracing: HooklineTracing): Store {
   const overrides: Pick<Store, 'insertMessage' | 'insertMessages'> = {
@@ -40,17 +40,7 @@ export function traceStore(store: Store, tracing: HooklineTracing): Store {
       }
     },
   };
-  const bound = new Map<PropertyKey, unknown>(Object.entries(overrides));
-  return new Proxy(store, {
-    get(target, property) {
-      if (bound.has(property)) return bound.get(property);
-      const value: unknown = Reflect.get(target, property, target);
-      if (typeof value !== 'function') return value;
-      const method = value.bind(target) as unknown;
-      bound.set(property, method);
-      return method;
-    },
-  });
+  return overrideStore(store, overrides);
 }
 
 /** The store error's code (`unavailable`, `disk_full`…) as the span's `error.type`. */

@@ -1,3 +1,4 @@
+import { overrideStore } from '../store/override-store.ts';
 import type { Store } from '../store/store.ts';
 import type { EndpointSecret } from '../store/types.ts';
 import type { SecretCipher } from './secret-cipher.ts';
@@ -65,26 +66,23 @@ export function headerContext(id: string, name: string): string {
   return `endpoint:${id}:headers:${name.toLowerCase()}`;
 }
 
-export function encryptHeaders(
-  cipher: SecretCipher,
+/** Each value of `headers` through `seal` (encrypt or decrypt) with its header's associated data. */
+function sealHeaders(
   id: string,
   headers: Readonly<Record<string, string>>,
+  seal: (value: string, context: string) => string,
 ): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers))
-    out[name] = cipher.encrypt(value, headerContext(id, name));
-  return out;
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, seal(value, headerContext(id, name))]),
+  );
 }
 
-export function decryptHeaders(
-  cipher: SecretCipher,
-  id: string,
-  headers: Readonly<Record<string, string>>,
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers))
-    out[name] = cipher.decrypt(value, headerContext(id, name));
-  return out;
+export function encryptHeaders(cipher: SecretCipher, id: string, headers: Readonly<Record<string, string>>) {
+  return sealHeaders(id, headers, (value, context) => cipher.encrypt(value, context));
+}
+
+export function decryptHeaders(cipher: SecretCipher, id: string, headers: Readonly<Record<string, string>>) {
+  return sealHeaders(id, headers, (value, context) => cipher.decrypt(value, context));
 }
 
 interface WithSecrets {
@@ -156,26 +154,18 @@ export function encryptingStore(
       return decryptResult(cipher, 'source', updated) as Awaited<ReturnType<Store['updateSource']>>;
     },
   };
-  const bound = new Map<PropertyKey, unknown>(Object.entries(overrides));
-  const reads = new Map<string, Resource>([
-    ...ENDPOINT_READS.map((name) => [name, 'endpoint'] as const),
-    ...SOURCE_READS.map((name) => [name, 'source'] as const),
-  ]);
-  // A Proxy like ops/instrument-store.ts: store objects may keep state behind their methods, and every
-  // method not listed here passes through untouched (bound once, then one map lookup per call).
-  return new Proxy(store, {
-    get(target, property) {
-      if (bound.has(property)) return bound.get(property);
-      const value: unknown = Reflect.get(target, property, target);
-      if (typeof value !== 'function') return value;
-      const method = value as (...args: unknown[]) => Promise<unknown>;
-      const resource = typeof property === 'string' ? reads.get(property) : undefined;
-      const wrapped =
-        resource === undefined
-          ? method.bind(target)
-          : async (...args: unknown[]) => decryptResult(cipher, resource, await method.apply(target, args));
-      bound.set(property, wrapped);
-      return wrapped;
-    },
-  });
+  const reads: [string, Resource][] = [
+    ...ENDPOINT_READS.map((name) => [name, 'endpoint'] as [string, Resource]),
+    ...SOURCE_READS.map((name) => [name, 'source'] as [string, Resource]),
+  ];
+  const decrypting = Object.fromEntries(
+    reads.map(([name, resource]) => {
+      const read = Reflect.get(store, name, store) as (...args: unknown[]) => Promise<unknown>;
+      return [
+        name,
+        async (...args: unknown[]) => decryptResult(cipher, resource, await read.apply(store, args)),
+      ];
+    }),
+  ) as Partial<Store>;
+  return overrideStore(store, { ...decrypting, ...overrides });
 }
