@@ -5,14 +5,13 @@
 // `undici.request` loop against the same receiver (same pool shape as the worker's client). Then an open
 // loop at 1,000 messages/s: publish acknowledgement p99 and publish→first-attempt p99 (every delivery's
 // first attempt as the receiver saw it). Progress on stderr, one JSON object as the last line of stdout.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Agent, Pool, request } from 'undici';
+import { getJson, percentile, round, serveHookline, startChild, stopChild } from './bench-support.ts';
 
 const ENDPOINTS = 3;
 const BASELINE_REQUESTS = 20_000;
@@ -68,73 +67,6 @@ function serveReceiver(): void {
   });
 }
 
-async function serveHookline(database: string): Promise<void> {
-  const { runServer } = await import('../src/main.ts');
-  const { startWorker } = await import('../src/worker.ts');
-  const running = await runServer({
-    argv: [],
-    env: {
-      HOOKLINE_DATABASE: database,
-      HOOKLINE_PORT: '0',
-      HOOKLINE_DEV: 'true',
-      HOOKLINE_LOG_LEVEL: 'warn',
-      HOOKLINE_ADMIN_API_KEY: ADMIN_KEY,
-      // As production runs: secrets encrypted at rest (PostgreSQL requires a key; SQLite would make a file).
-      HOOKLINE_ENCRYPTION_KEY: ENCRYPTION_KEY,
-    },
-    startWorker: (context) => startWorker(context),
-    print: () => {},
-    logStream: process.stderr,
-  });
-  process.stdout.write(`${running.url}\n`);
-  // A graceful stop, so the store closes cleanly (and --cpu-prof can write its profile).
-  process.once('SIGTERM', () => void running.close().then(() => process.exit(0)));
-}
-
-// ---- helpers -----------------------------------------------------------------------------------------
-const children: ChildProcess[] = [];
-process.on('exit', () => {
-  for (const child of children) child.kill('SIGKILL');
-});
-
-async function startChild(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [import.meta.filename, ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  let buffered = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const line = buffered.split('\n')[0];
-      if (buffered.includes('\n') && line) resolve(line.trim());
-    });
-    child.once('exit', (code) => reject(new Error(`child ${args.join(' ')} exited with ${code}`)));
-  });
-  return { child, url };
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
-
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-
-async function getJson<T>(url: string): Promise<T> {
-  const response = await request(url);
-  return (await response.body.json()) as T;
-}
-
 async function waitForCount(receiver: string, target: number): Promise<number> {
   const deadline = performance.now() + PHASE_DEADLINE_MS;
   for (;;) {
@@ -169,7 +101,7 @@ async function measureBaseline(receiver: string): Promise<number> {
 }
 
 async function benchEngine(database: string, receiver: string, baselinePerSecond: number) {
-  const { child, url } = await startChild(['hookline', database]);
+  const { child, url } = await startChild(import.meta.filename, ['hookline', database]);
   const api = new Pool(url, { connections: 16, pipelining: 1 });
   const headers = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
   const call = async (path: string, payload: unknown) => {
@@ -297,7 +229,7 @@ async function withPostgresDatabase<T>(fn: (url: string) => Promise<T>): Promise
 }
 
 async function main(): Promise<void> {
-  const { child: receiverChild, url: receiver } = await startChild(['receiver']);
+  const { child: receiverChild, url: receiver } = await startChild(import.meta.filename, ['receiver']);
   const dir = mkdtempSync(join(tmpdir(), 'hookline-delivery-bench-'));
   try {
     const baselinePerSecond = await measureBaseline(receiver);
@@ -322,5 +254,10 @@ async function main(): Promise<void> {
 
 const role = process.argv[2];
 if (role === 'receiver') serveReceiver();
-else if (role === 'hookline') await serveHookline(process.argv[3] ?? '');
-else await main();
+else if (role === 'hookline') {
+  await serveHookline(process.argv[3] ?? '', {
+    adminKey: ADMIN_KEY,
+    encryptionKey: ENCRYPTION_KEY,
+    logLevel: 'warn',
+  });
+} else await main();

@@ -10,14 +10,21 @@
 // wall clock), over the endpoints both scenarios share. Target: B's p99 at most 2× A's (medians over
 // rounds). HOOKLINE_BENCH_BAD_ENDPOINTS=n (default 1) makes B n timing-out endpoints on the same origin.
 // Progress on stderr, one JSON object as the last line of stdout.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Pool, request } from 'undici';
+import { Pool } from 'undici';
+import {
+  getJson,
+  median,
+  percentileOfSorted,
+  round,
+  serveHookline,
+  startChild,
+  stopChild,
+} from './bench-support.ts';
 
 const ENDPOINTS = 100;
 const BAD_PATH = '/bad';
@@ -94,81 +101,6 @@ function serveReceiver(): void {
   });
 }
 
-async function serveHookline(database: string): Promise<void> {
-  const { runServer } = await import('../src/main.ts');
-  const { startWorker } = await import('../src/worker.ts');
-  const running = await runServer({
-    argv: [],
-    env: {
-      HOOKLINE_DATABASE: database,
-      HOOKLINE_PORT: '0',
-      // Dev mode allows loopback destinations (the receiver is on 127.0.0.1).
-      HOOKLINE_DEV: 'true',
-      // Every timed-out attempt logs a warning: keep stderr to errors.
-      HOOKLINE_LOG_LEVEL: 'error',
-      HOOKLINE_ADMIN_API_KEY: ADMIN_KEY,
-      HOOKLINE_ENCRYPTION_KEY: ENCRYPTION_KEY,
-    },
-    startWorker: (context) => startWorker(context),
-    print: () => {},
-    logStream: process.stderr,
-  });
-  process.stdout.write(`${running.url}\n`);
-  process.once('SIGTERM', () => void running.close().then(() => process.exit(0)));
-}
-
-// ---- helpers -----------------------------------------------------------------------------------------
-const children: ChildProcess[] = [];
-process.on('exit', () => {
-  for (const child of children) child.kill('SIGKILL');
-});
-
-async function startChild(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [import.meta.filename, ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  let buffered = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`child ${args[0]} did not start`)), PHASE_DEADLINE_MS);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const line = buffered.split('\n')[0];
-      if (buffered.includes('\n') && line) {
-        clearTimeout(timer);
-        resolve(line.trim());
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`child ${args[0]} exited with ${code}`));
-    });
-  });
-  return { child, url };
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] ?? Number.NaN)
-    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
-
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** CPU seconds (user + system, all threads) of a process, from /proc; null off Linux. */
@@ -227,11 +159,6 @@ function cpuMeter(hooklinePid: number | undefined, receiverPid: number | undefin
   };
 }
 
-async function getJson<T>(url: string): Promise<T> {
-  const response = await request(url);
-  return (await response.body.json()) as T;
-}
-
 interface ReceiverStats {
   healthy: number;
   badAttempts: number;
@@ -270,7 +197,11 @@ async function runScenario(
   receiverPid: number | undefined,
 ): Promise<RunResult> {
   const dir = mkdtempSync(join(tmpdir(), 'hookline-isolation-bench-'));
-  const { child, url } = await startChild(['hookline', join(dir, 'bench.db')]);
+  const { child, url } = await startChild(
+    import.meta.filename,
+    ['hookline', join(dir, 'bench.db')],
+    PHASE_DEADLINE_MS,
+  );
   const api = new Pool(url, { connections: 8, pipelining: 1 });
   const headers = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
   const call = async (path: string, payload: unknown) => {
@@ -349,10 +280,10 @@ async function runScenario(
       achievedMessagesPerSecond: round(measured.rate, 1),
       delivered,
       expected,
-      p50: round(percentile(latencies, 50)),
-      p99: round(percentile(latencies, 99)),
+      p50: round(percentileOfSorted(latencies, 50)),
+      p99: round(percentileOfSorted(latencies, 99)),
       max: round(latencies.at(-1) ?? Number.NaN),
-      publishAckP99: round(percentile(acks, 99)),
+      publishAckP99: round(percentileOfSorted(acks, 99)),
       badAttempts: stats.badAttempts,
       hooklineCpuMsPerDelivery:
         cpu.hooklineCpuSeconds === null
@@ -392,7 +323,11 @@ async function main(): Promise<void> {
   if (!Number.isInteger(BAD_ENDPOINTS) || BAD_ENDPOINTS < 1 || BAD_ENDPOINTS >= ENDPOINTS) {
     throw new Error(`HOOKLINE_BENCH_BAD_ENDPOINTS must be an integer from 1 to ${ENDPOINTS - 1}`);
   }
-  const { child: receiverChild, url: receiver } = await startChild(['receiver']);
+  const { child: receiverChild, url: receiver } = await startChild(
+    import.meta.filename,
+    ['receiver'],
+    PHASE_DEADLINE_MS,
+  );
   try {
     const runs: RunResult[] = [];
     for (let r = 0; r < ROUNDS; r++) {
@@ -434,5 +369,11 @@ async function main(): Promise<void> {
 
 const role = process.argv[2];
 if (role === 'receiver') serveReceiver();
-else if (role === 'hookline') await serveHookline(process.argv[3] ?? '');
-else await main();
+else if (role === 'hookline') {
+  // Every timed-out attempt logs a warning: keep stderr to errors.
+  await serveHookline(process.argv[3] ?? '', {
+    adminKey: ADMIN_KEY,
+    encryptionKey: ENCRYPTION_KEY,
+    logLevel: 'error',
+  });
+} else await main();

@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { request } from 'undici';
 import { runServer } from '../src/main.ts';
 import { startWorker } from '../src/worker.ts';
+import { median } from './bench-support.ts';
 
 const ENDPOINTS = 3;
 const MESSAGES = 3_000;
@@ -144,11 +145,6 @@ for (let round = 0; round < ROUNDS; round += 1) {
 }
 receiver.close();
 sinkProcess.disconnect();
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
 const offRate = median(off);
 const onRate = median(on);
 const tracedRate = median(traced);

@@ -22,6 +22,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { Pool, request } from 'undici';
 import { type HooklineProcess, killAll, startHookline } from '../src/test-support/hookline-process.ts';
+import { median } from './bench-support.ts';
 
 const ENDPOINTS = 3;
 const WORKER_COUNTS = [1, 2, 4];
@@ -45,13 +46,6 @@ const ADMIN_URL = process.env.HOOKLINE_TEST_PG_URL ?? 'postgres://postgres@127.0
 const log = (text: string) => process.stderr.write(`workers bench: ${text}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 
 // ---- the receiver (a child process) ------------------------------------------------------------------
 function serveReceiver(): void {
