@@ -12,6 +12,7 @@ import {
 import { toApiError } from '../hooks/use-load.ts';
 import { ErrorBanner } from './error-banner.tsx';
 import { describedBy, FormField } from './form-field.tsx';
+import { HmacDigestFields } from './hmac-digest-fields.tsx';
 
 /** What the create call answers: the endpoint plus its secret, shown once. */
 export type CreatedEndpoint = Endpoint & { secret: string; publicKey?: string };
@@ -208,19 +209,7 @@ export function EndpointForm({
         ) : null}
         {state.scheme === 'hmac' ? (
           <div class="grid-3">
-            <FormField id="endpoint-algorithm" label="Algorithm">
-              <select {...input('algorithm')}>
-                <option value="sha256">sha256</option>
-                <option value="sha512">sha512</option>
-                <option value="sha1">sha1</option>
-              </select>
-            </FormField>
-            <FormField id="endpoint-encoding" label="Encoding">
-              <select {...input('encoding')}>
-                <option value="hex">hex</option>
-                <option value="base64">base64</option>
-              </select>
-            </FormField>
+            <HmacDigestFields algorithm={input('algorithm')} encoding={input('encoding')} />
             <FormField
               id="endpoint-timestampHeader"
               label="Timestamp header"

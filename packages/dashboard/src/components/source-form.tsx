@@ -14,6 +14,7 @@ import {
 import { toApiError } from '../hooks/use-load.ts';
 import { ErrorBanner } from './error-banner.tsx';
 import { describedBy, FormField } from './form-field.tsx';
+import { HmacDigestFields } from './hmac-digest-fields.tsx';
 
 /** What create (and an edit that replaced secrets) answers: the source plus its secrets, shown once. */
 export type SavedSource = Source & { secrets?: string[] };
@@ -163,19 +164,7 @@ export function SourceForm({
         ) : null}
         {state.scheme === 'hmac' ? (
           <div class="grid-3">
-            <FormField id="source-algorithm" label="Algorithm">
-              <select {...input('algorithm')}>
-                <option value="sha256">sha256</option>
-                <option value="sha512">sha512</option>
-                <option value="sha1">sha1</option>
-              </select>
-            </FormField>
-            <FormField id="source-encoding" label="Encoding">
-              <select {...input('encoding')}>
-                <option value="hex">hex</option>
-                <option value="base64">base64</option>
-              </select>
-            </FormField>
+            <HmacDigestFields algorithm={input('algorithm')} encoding={input('encoding')} />
             <FormField
               id="source-signedContent"
               label="Signed content"

@@ -225,6 +225,25 @@ describe('dashboard: endpoints (browser)', { skip: skip ?? false }, () => {
       await phone.context.close();
     }
   });
+
+  test('a legacy HMAC endpoint: header, algorithm and encoding from the form are what it signs with', async () => {
+    await page.goto(`${gateway.url}/ui/#/endpoints/new`);
+    await page.getByLabel('URL', { exact: true }).fill(receiver.url);
+    await page.getByLabel('Scheme').selectOption('hmac');
+    await page.getByLabel('Header', { exact: true }).fill('X-Signature');
+    await page.getByLabel('Algorithm').selectOption('sha512');
+    await page.getByLabel('Encoding').selectOption('base64');
+    await page.getByRole('button', { name: 'Create endpoint' }).click();
+    await page.getByText('Copy it now: it is shown only once.').waitFor();
+    const id = /#\/endpoints\/(ep_[0-9A-Z]+)/.exec(page.url())?.[1] ?? '';
+    const saved = await gateway.api<{ signing: Record<string, unknown> }>('GET', `/v1/endpoints/${id}`);
+    assert.equal(saved.signing.scheme, 'hmac');
+    assert.equal(saved.signing.header, 'X-Signature');
+    assert.equal(saved.signing.algorithm, 'sha512');
+    assert.equal(saved.signing.encoding, 'base64');
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    assert.deepEqual(errors, []);
+  });
 });
 
 function fitsWidth(page: Page): Promise<boolean> {
