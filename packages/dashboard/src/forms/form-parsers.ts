@@ -1,4 +1,7 @@
 /** Text-field parsers shared by the forms: lists and `Name: value` header lines. */
+// The server's own reserved set and limits (the module is free of Node APIs), so the form refuses exactly
+// what the API would; the server also refuses `proxy-*` and `sec-*`, as below.
+import { ENDPOINT_HEADER_LIMITS, RESERVED_HEADERS } from '../../../server/src/delivery/endpoint-headers.ts';
 
 /** `a, b` or one per line → `['a', 'b']` (blanks dropped). */
 export function parseList(text: string): string[] {
@@ -8,27 +11,6 @@ export function parseList(text: string): string[] {
     .filter((item) => item !== '');
 }
 
-// Set by Hookline itself or by the HTTP framing: a custom header may never replace them (server:
-// delivery/endpoint-headers.ts, which also refuses `proxy-*` and `sec-*`).
-const ALWAYS_RESERVED = new Set([
-  'host',
-  'content-length',
-  'content-type',
-  'content-encoding',
-  'transfer-encoding',
-  'connection',
-  'keep-alive',
-  'upgrade',
-  'te',
-  'trailer',
-  'expect',
-  'proxy-authorization',
-  'proxy-connection',
-  'http2-settings',
-  'webhook-id',
-  'webhook-timestamp',
-  'webhook-signature',
-]);
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
@@ -39,9 +21,11 @@ export type HeaderLines = { ok: true; headers: Record<string, string> } | { ok: 
 export function parseHeaderLines(text: string, alsoReserved: readonly string[]): HeaderLines {
   const headers: Record<string, string> = {};
   const seen = new Set<string>();
-  const reserved = new Set([...ALWAYS_RESERVED, ...alsoReserved.map((name) => name.toLowerCase())]);
+  const reserved = new Set([...RESERVED_HEADERS, ...alsoReserved.map((name) => name.toLowerCase())]);
   const lines = text.split('\n').filter((line) => line.trim() !== '');
-  if (lines.length > 32) return { ok: false, message: 'At most 32 headers.' };
+  if (lines.length > ENDPOINT_HEADER_LIMITS.maxHeaders) {
+    return { ok: false, message: `At most ${ENDPOINT_HEADER_LIMITS.maxHeaders} headers.` };
+  }
   for (const line of lines) {
     const colon = line.indexOf(':');
     if (colon <= 0) return { ok: false, message: `"${line.trim()}": write Name: value.` };
