@@ -3,6 +3,7 @@
 // are made of. Not a benchmark itself (scripts/bench.ts runs only `*.bench.ts` files).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { request } from 'undici';
 
 const children: ChildProcess[] = [];
@@ -76,6 +77,23 @@ export async function serveHookline(
   });
   process.stdout.write(`${running.url}\n`);
   process.once('SIGTERM', () => void running.close().then(() => process.exit(0)));
+}
+
+/**
+ * CPU time (user + system, µs) a process has used so far, from /proc (Linux; USER_HZ is 100 there), or
+ * null elsewhere. CPU per operation is steadier than throughput on a shared machine: neighbours steal
+ * wall time, not the CPU a process itself spends.
+ */
+export function cpuMicros(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces; the fields after its closing parenthesis are fixed.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return null;
+  }
 }
 
 export async function getJson<T>(url: string): Promise<T> {

@@ -4,14 +4,24 @@
 // in a throwaway database; skipped with a reason when unreachable). Baseline in the same run: a bare
 // `undici.request` loop against the same receiver (same pool shape as the worker's client). Then an open
 // loop at 1,000 messages/s: publish acknowledgement p99 and publish→first-attempt p99 (every delivery's
-// first attempt as the receiver saw it). Progress on stderr, one JSON object as the last line of stdout.
+// first attempt as the receiver saw it); HOOKLINE_BENCH_RATE sets another rate. The server's CPU per
+// delivery (from /proc, Linux) is reported beside the bare loop's client CPU per request: steadier than
+// throughput on a shared machine. Progress on stderr, one JSON object as the last line of stdout.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Agent, Pool, request } from 'undici';
-import { getJson, percentile, round, serveHookline, startChild, stopChild } from './bench-support.ts';
+import {
+  cpuMicros,
+  getJson,
+  percentile,
+  round,
+  serveHookline,
+  startChild,
+  stopChild,
+} from './bench-support.ts';
 
 const ENDPOINTS = 3;
 const BASELINE_REQUESTS = 20_000;
@@ -19,7 +29,7 @@ const BASELINE_CONCURRENCY = 64;
 const WARM_UP_MESSAGES = 1_000;
 const THROUGHPUT_MESSAGES = 8_000;
 const BATCH = 500;
-const LATENCY_RATE = 1_000;
+const LATENCY_RATE = Number(process.env.HOOKLINE_BENCH_RATE ?? 1_000);
 const LATENCY_SECONDS = 3;
 const PHASE_DEADLINE_MS = 20_000;
 const ADMIN_KEY = 'hk_bench_delivery_admin_key_0123456789';
@@ -77,7 +87,9 @@ async function waitForCount(receiver: string, target: number): Promise<number> {
 }
 
 /** Bare undici loop: what this machine's HTTP stack does against the receiver, with no store at all. */
-async function measureBaseline(receiver: string): Promise<number> {
+async function measureBaseline(
+  receiver: string,
+): Promise<{ perSecond: number; clientCpuMicrosPerRequest: number }> {
   const agent = new Agent({ connections: 32, pipelining: 1, keepAliveTimeout: 4_000 });
   const body = JSON.stringify(PAYLOAD);
   let next = 0;
@@ -93,14 +105,24 @@ async function measureBaseline(receiver: string): Promise<number> {
       await response.body.dump();
     }
   };
+  const cpu = process.cpuUsage();
   const started = performance.now();
   await Promise.all(Array.from({ length: BASELINE_CONCURRENCY }, worker));
   const elapsed = performance.now() - started;
+  const used = process.cpuUsage(cpu);
   await agent.close();
-  return BASELINE_REQUESTS / (elapsed / 1000);
+  return {
+    perSecond: BASELINE_REQUESTS / (elapsed / 1000),
+    clientCpuMicrosPerRequest: round((used.user + used.system) / BASELINE_REQUESTS, 1),
+  };
 }
 
-async function benchEngine(database: string, receiver: string, baselinePerSecond: number) {
+async function benchEngine(
+  database: string,
+  receiver: string,
+  baseline: { perSecond: number; clientCpuMicrosPerRequest: number | null },
+) {
+  const baselinePerSecond = baseline.perSecond;
   const { child, url } = await startChild(import.meta.filename, ['hookline', database]);
   const api = new Pool(url, { connections: 16, pipelining: 1 });
   const headers = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
@@ -134,13 +156,20 @@ async function benchEngine(database: string, receiver: string, baselinePerSecond
     await waitForCount(receiver, warm * ENDPOINTS);
 
     await getJson(`${receiver}/_reset`);
+    const cpuBefore = cpuMicros(child.pid);
     const started = performance.now();
     const published = await publishBatches(THROUGHPUT_MESSAGES);
     const target = published * ENDPOINTS;
     const delivered = await waitForCount(receiver, target);
     const seconds = (performance.now() - started) / 1000;
+    const cpuAfter = cpuMicros(child.pid);
     const deliveriesPerSecond = delivered / seconds;
-    log(`${delivered}/${target} deliveries in ${round(seconds, 2)} s: ${Math.round(deliveriesPerSecond)}/s`);
+    const serverCpu =
+      cpuBefore === null || cpuAfter === null ? null : round((cpuAfter - cpuBefore) / delivered, 1);
+    log(
+      `${delivered}/${target} deliveries in ${round(seconds, 2)} s: ${Math.round(deliveriesPerSecond)}/s, ` +
+        `server CPU ${serverCpu ?? '?'} µs per delivery`,
+    );
 
     // Open loop at LATENCY_RATE messages/s, one POST /v1/messages each, in 10 ms ticks.
     await getJson(`${receiver}/_reset`);
@@ -179,6 +208,11 @@ async function benchEngine(database: string, receiver: string, baselinePerSecond
       deliveriesPerSecond: Math.round(deliveriesPerSecond),
       deliveredOfTarget: `${delivered}/${target}`,
       ratioToBareUndici: round(deliveriesPerSecond / baselinePerSecond, 2),
+      serverCpuMicrosPerDelivery: serverCpu,
+      cpuRatioToBareUndiciRequest:
+        serverCpu === null || baseline.clientCpuMicrosPerRequest === null
+          ? null
+          : round(baseline.clientCpuMicrosPerRequest / serverCpu, 2),
       latency: {
         messagesPerSecondTarget: LATENCY_RATE,
         messages: latencyMessages,
@@ -232,16 +266,20 @@ async function main(): Promise<void> {
   const { child: receiverChild, url: receiver } = await startChild(import.meta.filename, ['receiver']);
   const dir = mkdtempSync(join(tmpdir(), 'hookline-delivery-bench-'));
   try {
-    const baselinePerSecond = await measureBaseline(receiver);
-    log(`bare undici.request: ${Math.round(baselinePerSecond)} requests/s`);
+    const baseline = await measureBaseline(receiver);
+    log(
+      `bare undici.request: ${Math.round(baseline.perSecond)} requests/s, ` +
+        `client CPU ${baseline.clientCpuMicrosPerRequest} µs per request`,
+    );
     log('sqlite');
-    const sqlite = await benchEngine(join(dir, 'bench.db'), receiver, baselinePerSecond);
+    const sqlite = await benchEngine(join(dir, 'bench.db'), receiver, baseline);
     log('postgres');
-    const postgres = await withPostgresDatabase((url) => benchEngine(url, receiver, baselinePerSecond));
+    const postgres = await withPostgresDatabase((url) => benchEngine(url, receiver, baseline));
     process.stdout.write(
       `${JSON.stringify({
         endpointsPerMessage: ENDPOINTS,
-        bareUndiciRequestsPerSecond: Math.round(baselinePerSecond),
+        bareUndiciRequestsPerSecond: Math.round(baseline.perSecond),
+        bareUndiciClientCpuMicrosPerRequest: baseline.clientCpuMicrosPerRequest,
         sqlite,
         postgres,
       })}\n`,
