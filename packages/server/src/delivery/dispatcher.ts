@@ -1,4 +1,11 @@
-import type { AttemptOutcome, AttemptResult, ClaimedDelivery, NewAttempt, Store } from '../store/store.ts';
+import type {
+  AttemptOutcome,
+  AttemptResult,
+  ClaimedDelivery,
+  LocalWorker,
+  NewAttempt,
+  Store,
+} from '../store/store.ts';
 import type { Attempt, AttemptTrigger, Delivery, Endpoint, Message } from '../store/types.ts';
 import { CompletionBatcher } from './completion-batcher.ts';
 import { EndpointLimiter } from './endpoint-limiter.ts';
@@ -66,7 +73,7 @@ interface Job {
  * saturated are excluded from the next claim and their surplus is held briefly, so healthy endpoints
  * keep flowing while a bad one waits on its own slots.
  */
-export class Dispatcher {
+export class Dispatcher implements LocalWorker {
   readonly #o: Required<Omit<DispatcherOptions, 'onCommitted'>> & Pick<DispatcherOptions, 'onCommitted'>;
   readonly #limiter: EndpointLimiter;
   readonly #batcher: CompletionBatcher;
@@ -92,6 +99,12 @@ export class Dispatcher {
    * row a job was admitted with: held jobs carry the row as it was when they were claimed.
    */
   readonly #failing = new Map<string, boolean>();
+  /** Endpoints as last loaded for a claim: their limits decide whether a new delivery is taken at once. */
+  readonly #endpoints = new Map<string, Endpoint>();
+  /** Places reserved by inserts not yet handed over (see `reserve`), per endpoint and in all. */
+  readonly #reserved = new Map<string, number>();
+  #reservedTotal = 0;
+  #detachLocal: (() => void) | null = null;
 
   constructor(options: DispatcherOptions) {
     this.#o = {
@@ -116,6 +129,62 @@ export class Dispatcher {
     });
   }
 
+  get workerId(): string {
+    return this.#o.workerId;
+  }
+
+  get leaseMs(): number {
+    return this.#o.leaseMs;
+  }
+
+  /**
+   * Takes a delivery the store is inserting right now (LocalWorker): only while this worker has room and
+   * the endpoint, as last loaded, could start it at once. An endpoint with a backlog, at its limit or not
+   * loaded yet is left to the claim loop, so a dead endpoint cannot fill the worker through this path.
+   */
+  reserve(endpointId: string): boolean {
+    if (!this.#running) return false;
+    const endpoint = this.#endpoints.get(endpointId);
+    if (!endpoint || this.#held.has(endpointId)) return false;
+    if (this.#inFlight.size + this.#heldCount() + this.#reservedTotal >= this.#o.concurrency) return false;
+    const reserved = this.#reserved.get(endpointId) ?? 0;
+    const active = this.#limiter.activeCount(endpointId);
+    if (active + reserved >= this.#limits(endpoint).maxConcurrency) return false;
+    this.#reserved.set(endpointId, reserved + 1);
+    this.#reservedTotal += 1;
+    return true;
+  }
+
+  cancel(endpointIds: string[]): void {
+    for (const id of endpointIds) this.#unreserve(id);
+  }
+
+  take(handoff: { message: Message; claims: ClaimedDelivery[] }[]): void {
+    const claims = handoff.flatMap((h) => h.claims);
+    const messages = new Map(handoff.map((h) => [h.message.id, h.message]));
+    void this.#admitHandoff(claims, messages);
+  }
+
+  async #admitHandoff(claims: ClaimedDelivery[], messages: Map<string, Message>): Promise<void> {
+    try {
+      await this.#admitAll(claims, messages);
+    } catch (error) {
+      this.#o.logger.error({ err: error }, 'loading handed-over deliveries failed');
+      const given = claims.map((c) => ({ deliveryId: c.delivery.id, leaseToken: c.leaseToken }));
+      // Not given back (store down): the leases expire and the claim loop retries them.
+      await this.#o.store.releaseDeliveries(given).catch(() => undefined);
+    } finally {
+      for (const claim of claims) this.#unreserve(claim.delivery.endpointId);
+    }
+  }
+
+  #unreserve(endpointId: string): void {
+    const left = (this.#reserved.get(endpointId) ?? 0) - 1;
+    if (left > 0) this.#reserved.set(endpointId, left);
+    else this.#reserved.delete(endpointId);
+    this.#reservedTotal = Math.max(0, this.#reservedTotal - 1);
+  }
+
   /** True while the loop is started and alive (readiness): false after stop() or if the loop died. */
   get running(): boolean {
     return this.#running && this.#loopAlive;
@@ -125,6 +194,7 @@ export class Dispatcher {
     if (this.#running) return;
     this.#running = true;
     this.#unsubscribe = this.#o.store.onWork(() => this.poke());
+    this.#detachLocal = this.#o.store.attachLocalWorker?.(this) ?? null;
     this.#loopAlive = true;
     this.#loop = this.#run()
       .catch((error: unknown) => this.#o.logger.error({ err: error }, 'dispatcher loop died'))
@@ -154,6 +224,8 @@ export class Dispatcher {
     if (!this.#running) return;
     this.#running = false;
     this.#unsubscribe?.();
+    this.#detachLocal?.();
+    this.#detachLocal = null;
     this.poke();
     await this.#loop;
     const inFlight = [...this.#inFlight.values()];
@@ -205,7 +277,7 @@ export class Dispatcher {
 
   async #run(): Promise<void> {
     while (this.#running) {
-      const capacity = this.#o.concurrency - this.#inFlight.size - this.#heldCount();
+      const capacity = this.#o.concurrency - this.#inFlight.size - this.#heldCount() - this.#reservedTotal;
       if (capacity <= 0) {
         await this.#sleep(this.#o.pollIntervalMs);
         continue;
@@ -258,15 +330,23 @@ export class Dispatcher {
     }
   }
 
-  async #admitAll(claimed: ClaimedDelivery[]): Promise<void> {
-    const messageIds = [...new Set(claimed.map((c) => c.delivery.messageId))];
+  /** Loads what the claims need (their messages unless `known`, and endpoints) and admits each one. */
+  async #admitAll(claimed: ClaimedDelivery[], known?: Map<string, Message>): Promise<void> {
+    const messageIds = known ? [] : [...new Set(claimed.map((c) => c.delivery.messageId))];
     const endpointIds = [...new Set(claimed.map((c) => c.delivery.endpointId))];
     const [messages, endpoints] = await Promise.all([
-      this.#o.store.getMessages(messageIds),
+      messageIds.length > 0 ? this.#o.store.getMessages(messageIds) : [],
       Promise.all(endpointIds.map((id) => this.#o.store.getEndpoint(id))),
     ]);
-    const messageById = new Map(messages.map((m) => [m.id, m]));
+    if (known && !this.#running) {
+      // Handed over after stop() (or while its endpoints loaded): give the deliveries back, start nothing.
+      const given = claimed.map((c) => ({ deliveryId: c.delivery.id, leaseToken: c.leaseToken }));
+      await this.#o.store.releaseDeliveries(given);
+      return;
+    }
+    const messageById = known ?? new Map(messages.map((m) => [m.id, m]));
     const endpointById = new Map(endpoints.filter((e) => e !== null).map((e) => [e.id, e]));
+    for (const id of endpointIds) this.#rememberEndpoint(id, endpointById.get(id));
     for (const claim of claimed) {
       const message = messageById.get(claim.delivery.messageId);
       const endpoint = endpointById.get(claim.delivery.endpointId);
@@ -404,6 +484,16 @@ export class Dispatcher {
       maxConcurrency: failing ? Math.min(configured, this.#o.failingEndpointConcurrency) : configured,
       ratePerSecond: endpoint.rateLimitPerSecond,
     };
+  }
+
+  #rememberEndpoint(id: string, endpoint: Endpoint | undefined): void {
+    if (!endpoint) {
+      this.#endpoints.delete(id);
+      return;
+    }
+    // Bounded like #failing: cleared whole if it grows large; claims then load endpoints again.
+    if (this.#endpoints.size >= 10_000 && !this.#endpoints.has(id)) this.#endpoints.clear();
+    this.#endpoints.set(id, endpoint);
   }
 
   #noteHealth(endpointId: string, failing: boolean): void {

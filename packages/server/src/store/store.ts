@@ -93,6 +93,12 @@ export interface Store {
    * PostgreSQL with automatic re-listen). Polling stays the fallback. Returns the unsubscribe.
    */
   onWork(listener: () => void): () => void;
+  /**
+   * Optional (SQLite): deliveries due at once in messages this process inserts are leased to `worker` in
+   * the insert's own commit and handed to it afterwards, instead of waiting as pending rows for its next
+   * claim. Returns the detach. At most one worker is attached.
+   */
+  attachLocalWorker?(worker: LocalWorker): () => void;
 
   // --- reads ------------------------------------------------------------------------------------------
   getMessage(id: string): Promise<Message | null>;
@@ -224,6 +230,21 @@ export interface ClaimRequest {
   limit: number;
   leaseMs: number;
   excludeEndpoints?: string[];
+}
+
+/** A delivery worker in the inserting process (see `Store.attachLocalWorker`). */
+export interface LocalWorker {
+  workerId: string;
+  leaseMs: number;
+  /**
+   * Asked inside the insert's transaction for each delivery due at once; true reserves a place for it,
+   * and the delivery is stored already claimed by this worker. Synchronous and must not throw.
+   */
+  reserve(endpointId: string): boolean;
+  /** After the commit is durable: the reserved deliveries, leased to this worker, with their messages. */
+  take(handoff: { message: Message; claims: ClaimedDelivery[] }[]): void;
+  /** The insert did not commit: these reservations (one endpoint id each) are void. */
+  cancel(endpointIds: string[]): void;
 }
 
 export interface ClaimedDelivery {

@@ -1,5 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import type { StoreDeps } from '../store.ts';
+import type { LocalWorker, StoreDeps } from '../store.ts';
 import type { WriteQueue } from './write-queue.ts';
 
 /** What every operation file gets: the connection, a prepared-statement cache and the group-commit queue. */
@@ -10,6 +10,8 @@ export interface SqliteContext {
   /** Prepares `sql` once per connection and reuses it. */
   stmt(sql: string): StatementSync;
   maxBodyBytes: number;
+  /** The attached in-process worker that takes new due deliveries straight from their insert. */
+  localWorker: LocalWorker | null;
 }
 
 export function createStatementCache(db: DatabaseSync): (sql: string) => StatementSync {

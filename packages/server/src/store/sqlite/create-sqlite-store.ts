@@ -78,6 +78,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     queue,
     stmt: createStatementCache(db),
     maxBodyBytes: options.maxBodyBytes ?? 32 * 1024 * 1024,
+    localWorker: null,
   };
 
   /** Runs a read (or enqueues a write) with the store's error mapping and closed check. */
@@ -139,6 +140,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     onWork(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    attachLocalWorker(worker) {
+      if (ctx.localWorker) throw new StoreError('conflict', 'a local worker is already attached');
+      ctx.localWorker = worker;
+      return () => {
+        if (ctx.localWorker === worker) ctx.localWorker = null;
+      };
     },
 
     getMessage: (id) => op(() => getMessage(ctx, id)),

@@ -1,6 +1,6 @@
-import type { InsertOutcome, NewMessage } from '../store.ts';
+import type { ClaimedDelivery, InsertOutcome, LocalWorker, NewMessage } from '../store.ts';
 import { StoreError } from '../store-error.ts';
-import type { Message } from '../types.ts';
+import type { Delivery, Message } from '../types.ts';
 import type { SqliteContext } from './context.ts';
 import { type Row, toMessage } from './rows.ts';
 
@@ -12,6 +12,11 @@ const INSERT_MESSAGE = `INSERT INTO messages (id, tenant, event_type, event_id, 
 const INSERT_DELIVERY = `INSERT INTO deliveries (id, message_id, endpoint_id, tenant, status, attempt_count,
   max_attempts, next_attempt_at, lease_token, created_at, updated_at)
   VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, 0, ?, ?)`;
+// A delivery the local worker takes at once is stored as its claim would leave it: in flight, one attempt
+// counted, fenced by lease token 1.
+const INSERT_CLAIMED_DELIVERY = `INSERT INTO deliveries (id, message_id, endpoint_id, tenant, status, attempt_count,
+  max_attempts, next_attempt_at, lease_expires_at, lease_token, worker_id, created_at, updated_at)
+  VALUES (?, ?, ?, ?, 'in_flight', 1, ?, ?, ?, 1, ?, ?, ?)`;
 const BY_IDEMPOTENCY = `SELECT * FROM messages WHERE coalesce(tenant, '') = ? AND idempotency_key = ?`;
 const BY_DEDUP = 'SELECT * FROM messages WHERE source_id = ? AND dedup_key = ?';
 
@@ -41,8 +46,20 @@ export function validateMessage(ctx: SqliteContext, input: NewMessage): void {
   }
 }
 
+/** What one insert job leased to the local worker, handed over once the commit is durable. */
+interface Handoff {
+  worker: LocalWorker;
+  batches: { message: Message; claims: ClaimedDelivery[] }[];
+  reserved: string[];
+}
+
 /** Inserts one message and its deliveries inside the current group transaction. */
-function insertOne(ctx: SqliteContext, input: NewMessage, signalWork: () => void): InsertOutcome {
+function insertOne(
+  ctx: SqliteContext,
+  input: NewMessage,
+  signalWork: () => void,
+  handoff: Handoff | null,
+): InsertOutcome {
   const now = ctx.deps.clock();
   const message: Message = {
     id: ctx.deps.newId('msg'),
@@ -92,23 +109,78 @@ function insertOne(ctx: SqliteContext, input: NewMessage, signalWork: () => void
     return { message: toMessage(existing), duplicate: true };
   }
   const deliveryIds: string[] = [];
-  const insertDelivery = ctx.stmt(INSERT_DELIVERY);
+  let claims: ClaimedDelivery[] | null = null;
+  let queued = false;
   for (const delivery of input.deliveries) {
     const id = ctx.deps.newId('dlv');
-    insertDelivery.run(
-      id,
-      message.id,
-      delivery.endpointId,
-      message.tenant,
-      delivery.maxAttempts,
-      delivery.nextAttemptAt ?? now,
-      now,
-      now,
-    );
+    const dueAt = delivery.nextAttemptAt ?? now;
     deliveryIds.push(id);
+    if (handoff && dueAt <= now && handoff.worker.reserve(delivery.endpointId)) {
+      handoff.reserved.push(delivery.endpointId);
+      const claimed = claimedDelivery(
+        id,
+        message,
+        delivery.endpointId,
+        delivery.maxAttempts,
+        dueAt,
+        now,
+        handoff,
+      );
+      ctx
+        .stmt(INSERT_CLAIMED_DELIVERY)
+        .run(
+          id,
+          message.id,
+          delivery.endpointId,
+          message.tenant,
+          delivery.maxAttempts,
+          dueAt,
+          claimed.leaseExpiresAt,
+          handoff.worker.workerId,
+          now,
+          now,
+        );
+      claims ??= [];
+      claims.push({ delivery: claimed, leaseToken: claimed.leaseToken });
+      continue;
+    }
+    ctx
+      .stmt(INSERT_DELIVERY)
+      .run(id, message.id, delivery.endpointId, message.tenant, delivery.maxAttempts, dueAt, now, now);
+    queued = true;
   }
-  if (deliveryIds.length > 0) signalWork();
+  if (claims) handoff?.batches.push({ message, claims });
+  // Only rows left pending need a claim: waking the dispatcher for handed-off ones would claim nothing.
+  if (queued) signalWork();
   return { message, duplicate: false, deliveryIds };
+}
+
+function claimedDelivery(
+  id: string,
+  message: Message,
+  endpointId: string,
+  maxAttempts: number,
+  dueAt: number,
+  now: number,
+  handoff: Handoff,
+): Delivery {
+  return {
+    id,
+    messageId: message.id,
+    endpointId,
+    tenant: message.tenant,
+    status: 'in_flight',
+    attemptCount: 1,
+    maxAttempts,
+    nextAttemptAt: dueAt,
+    leaseExpiresAt: now + handoff.worker.leaseMs,
+    leaseToken: 1,
+    lastStatusCode: null,
+    lastError: null,
+    createdAt: now,
+    updatedAt: now,
+    completedAt: null,
+  };
 }
 
 /** All of `inputs` in one job of the next group commit: all stored, or none. */
@@ -119,5 +191,24 @@ export function insertMessages(ctx: SqliteContext, inputs: NewMessage[]): Promis
     return Promise.reject(error);
   }
   const rows = inputs.reduce((sum, input) => sum + 1 + input.deliveries.length, 0);
-  return ctx.queue.enqueue(rows, (signalWork) => inputs.map((input) => insertOne(ctx, input, signalWork)));
+  let handoff: Handoff | null = null;
+  const stored = ctx.queue.enqueue(rows, (signalWork) => {
+    // Read when the job runs: the worker attached then is the one that reserves, takes or cancels.
+    const worker = ctx.localWorker;
+    handoff = worker ? { worker, batches: [], reserved: [] } : null;
+    return inputs.map((input) => insertOne(ctx, input, signalWork, handoff));
+  });
+  return stored.then(
+    (outcomes) => {
+      const done = handoff as Handoff | null;
+      if (done && done.batches.length > 0) done.worker.take(done.batches);
+      return outcomes;
+    },
+    (error: unknown) => {
+      // Rolled back (alone or with its group): nothing reserved was stored, so nothing is handed over.
+      const failed = handoff as Handoff | null;
+      if (failed && failed.reserved.length > 0) failed.worker.cancel(failed.reserved);
+      throw error;
+    },
+  );
 }

@@ -29,6 +29,7 @@ const ctx: SqliteContext = {
   db,
   deps: { clock: () => 0, newId: createIdGenerator(() => 0) },
   queue: createWriteQueue(db, { maxRowsPerCommit: 1, onWork: () => {} }),
+  localWorker: null,
   stmt: (sql) => {
     recorded.push(sql);
     return cache(sql);
