@@ -7,7 +7,8 @@
 // loop. Rounds alternate between servers and medians are compared. Then p99 latency at half the
 // measured Hookline rate (open loop). Side by side, the seeds' Flask receiver (X-Signature HMAC check,
 // stores nothing) under gunicorn with 4 sync workers, when Debian's `gunicorn` and `python3-flask` are
-// installed. Progress on stderr, one JSON object as the last line of stdout.
+// installed. Each server's CPU per request (Linux /proc, median of the rounds) is reported too: steadier
+// than requests/s on a shared machine. Progress on stderr, one JSON object as the last line of stdout.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
@@ -17,6 +18,7 @@ import { connect, createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
+import { cpuMicros } from './bench-support.ts';
 
 const CONNECTIONS = 64;
 const ROUNDS = 3;
@@ -267,9 +269,13 @@ async function send(
   }
 }
 
+/** The server's CPU per request in each measured round (µs; Linux /proc), per target name. */
+const cpuPerRequest = new Map<string, number[]>();
+
 async function throughput(target: Target, total: number): Promise<number> {
   const requests = Array.from({ length: total }, nextRequest);
   let next = 0;
+  const cpuBefore = cpuMicros(target.child.pid);
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
@@ -279,7 +285,20 @@ async function throughput(target: Target, total: number): Promise<number> {
       }
     }),
   );
-  return Math.round((total * 1000) / (performance.now() - started));
+  const elapsed = performance.now() - started;
+  const cpuAfter = cpuMicros(target.child.pid);
+  if (cpuBefore !== null && cpuAfter !== null) {
+    const list = cpuPerRequest.get(target.name) ?? [];
+    list.push((cpuAfter - cpuBefore) / total);
+    cpuPerRequest.set(target.name, list);
+  }
+  return Math.round((total * 1000) / elapsed);
+}
+
+/** Median CPU per request of a target's rounds after the warm-up (the first entry), or null. */
+function serverCpu(name: string): number | null {
+  const rounds = cpuPerRequest.get(name)?.slice(1) ?? [];
+  return rounds.length === 0 ? null : Math.round(median(rounds) * 10) / 10;
 }
 
 /** Open loop at `rate` requests/s for `seconds`: latencies include any queueing the server causes. */
@@ -346,6 +365,11 @@ async function compare(engine: 'sqlite' | 'postgres', budgetMs: number) {
   await stop(hookline);
   if (fastify) await stop(fastify);
   const bareMedian = median(bareRates);
+  const bareCpu = serverCpu(bare.name);
+  const hooklineCpu = serverCpu(hookline.name);
+  process.stderr.write(
+    `${engine}: server CPU per request: bare ${bareCpu ?? '?'} µs, hookline ${hooklineCpu ?? '?'} µs\n`,
+  );
   let flask: unknown = 'skipped: Debian gunicorn/python3-flask not installed';
   if (engine === 'sqlite') {
     const target = await startFlask();
@@ -367,6 +391,13 @@ async function compare(engine: 'sqlite' | 'postgres', budgetMs: number) {
     bareNodeHttpRequestsPerSecond: bareMedian,
     hooklineVerifiedIngestRequestsPerSecond: peak,
     ratioHooklineToBare: Math.round((peak / bareMedian) * 100) / 100,
+    serverCpuMicrosPerRequest: {
+      bare: bareCpu,
+      hookline: hooklineCpu,
+      ...(fastify ? { plainFastify: serverCpu(fastify.name) } : {}),
+    },
+    cpuRatioBareToHookline:
+      bareCpu === null || hooklineCpu === null ? null : Math.round((bareCpu / hooklineCpu) * 100) / 100,
     latencyAtHalfPeak: { requestsPerSecond: halfRate, p50Ms: atHalf.p50, p99Ms: atHalf.p99 },
     rounds: { bare: bareRates, hookline: hooklineRates, ...(fastify ? { plainFastify: fastifyRates } : {}) },
     ...(fastify
