@@ -47,7 +47,11 @@ export interface WriteQueue {
  * checkpoints in a worker (checkpointer.ts) it is 7-17 ms, and a caller's commit latency at half the
  * peak rate is p50 1-2 ms, p99 11-16 ms. Moving the whole connection into a worker thread would take the
  * remaining ~3 ms per group off the loop but add a structured-clone hop for every body and row read;
- * not worth it at these figures.
+ * not worth it at these figures. Since measured (2026-11, delivery and ingest benches, same machine): the
+ * whole store in a worker thread took 60-65 % of a core there while the main thread still spent ~8 % on
+ * postMessage and clones and GC threads rose, so deliveries/s and ingest requests/s came out equal to
+ * this in-thread store (the bench's receiver and load generator already use the second core). It may
+ * pay on machines with spare cores; it does not on two.
  */
 export function createWriteQueue(db: DatabaseSync, options: WriteQueueOptions): WriteQueue {
   let queue: Pending[] = [];
