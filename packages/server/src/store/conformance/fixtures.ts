@@ -1,5 +1,12 @@
-import type { AttemptResult, NewEndpoint, NewMessage, NewSource } from '../store.ts';
-import type { Delivery } from '../types.ts';
+import type {
+  AttemptResult,
+  ClaimedDelivery,
+  LocalWorker,
+  NewEndpoint,
+  NewMessage,
+  NewSource,
+} from '../store.ts';
+import type { Delivery, Message } from '../types.ts';
 
 const encoder = new TextEncoder();
 
@@ -98,4 +105,36 @@ export async function errorCode(promise: Promise<unknown>): Promise<string> {
       : `not coded: ${error}`;
   }
   return 'resolved';
+}
+
+/**
+ * A worker that takes the endpoints listed in `takes` and records every call the store makes. Every
+ * reservation must end in exactly one take or cancel: `outstanding()` is what has not.
+ */
+export function fakeWorker(takes: string[]) {
+  const calls = {
+    reserved: [] as string[],
+    taken: [] as { message: Message; claims: ClaimedDelivery[] }[],
+    cancelled: [] as string[],
+  };
+  const worker: LocalWorker = {
+    workerId: 'worker-local',
+    leaseMs: 60_000,
+    reserve(endpointId) {
+      if (!takes.includes(endpointId)) return false;
+      calls.reserved.push(endpointId);
+      return true;
+    },
+    take(handoff) {
+      calls.taken.push(...handoff);
+    },
+    cancel(endpointIds) {
+      calls.cancelled.push(...endpointIds);
+    },
+  };
+  const outstanding = () =>
+    calls.reserved.length -
+    calls.cancelled.length -
+    calls.taken.reduce((sum, handed) => sum + handed.claims.length, 0);
+  return { worker, calls, outstanding };
 }

@@ -1,4 +1,4 @@
-import type { StoreDeps } from '../store.ts';
+import type { LocalWorker, StoreDeps } from '../store.ts';
 import type { Db } from './open-database.ts';
 
 /** What every operation file gets: the pool, injected time and ids, and limits. */
@@ -11,6 +11,8 @@ export interface PostgresContext {
    * processes hear the NOTIFY sent in the same statement.
    */
   signalWork: () => void;
+  /** The attached in-process worker that takes new due deliveries straight from their insert. */
+  localWorker: LocalWorker | null;
 }
 
 /** The channel `LISTEN/NOTIFY` wake-ups use. */

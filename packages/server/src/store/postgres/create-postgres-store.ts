@@ -84,6 +84,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     deps: options.deps,
     maxBodyBytes: options.maxBodyBytes ?? 32 * 1024 * 1024,
     signalWork: wake,
+    localWorker: null,
   };
   const writer = createMessageWriter(ctx, {
     maxRowsPerCommit: options.maxRowsPerCommit ?? 4096,
@@ -142,6 +143,13 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     recoverDeliveries: (filter) => op(() => commands.recoverDeliveries(ctx, filter)),
     cancelDeliveries: (filter) => op(() => commands.cancelDeliveries(ctx, filter)),
     nextDueAt: () => op(() => nextDueAt(ctx)),
+    attachLocalWorker(worker) {
+      if (ctx.localWorker) throw new StoreError('conflict', 'a local worker is already attached');
+      ctx.localWorker = worker;
+      return () => {
+        if (ctx.localWorker === worker) ctx.localWorker = null;
+      };
+    },
     onWork(fn) {
       listeners.add(fn);
       // The LISTEN session starts with the first subscriber: API-only processes never hold one.

@@ -1,3 +1,4 @@
+import { LocalHandoff } from '../local-handoff.ts';
 import type { InsertOutcome, NewMessage } from '../store.ts';
 import { StoreError } from '../store-error.ts';
 import type { Message } from '../types.ts';
@@ -29,17 +30,22 @@ WITH m AS (
   ON CONFLICT DO NOTHING
   RETURNING id
 ), d AS (
-  INSERT INTO deliveries (id, message_id, endpoint_id, tenant, status, max_attempts, next_attempt_at, due_at,
-    created_at, updated_at)
-  SELECT x.id, x.message_id, x.endpoint_id, x.tenant, 'pending', x.max_attempts, x.next_attempt_at,
-    x.next_attempt_at, x.created_at, x.created_at
-  FROM unnest($14::text[], $15::text[], $16::text[], $17::text[], $18::int[], $19::bigint[], $20::bigint[])
-    AS x(id, message_id, endpoint_id, tenant, max_attempts, next_attempt_at, created_at)
+  INSERT INTO deliveries (id, message_id, endpoint_id, tenant, status, attempt_count, max_attempts,
+    next_attempt_at, lease_expires_at, lease_token, worker_id, due_at, created_at, updated_at)
+  SELECT x.id, x.message_id, x.endpoint_id, x.tenant,
+    CASE WHEN x.lease_expires_at IS NULL THEN 'pending' ELSE 'in_flight' END,
+    CASE WHEN x.lease_expires_at IS NULL THEN 0 ELSE 1 END, x.max_attempts, x.next_attempt_at,
+    x.lease_expires_at, CASE WHEN x.lease_expires_at IS NULL THEN 0 ELSE 1 END, x.worker_id,
+    coalesce(x.lease_expires_at, x.next_attempt_at), x.created_at, x.created_at
+  FROM unnest($14::text[], $15::text[], $16::text[], $17::text[], $18::int[], $19::bigint[], $20::bigint[],
+    $24::bigint[], $25::text[])
+    AS x(id, message_id, endpoint_id, tenant, max_attempts, next_attempt_at, created_at, lease_expires_at,
+      worker_id)
   JOIN m ON m.id = x.message_id
-  RETURNING 1
+  RETURNING status
 )
 SELECT coalesce((SELECT array_agg(id) FROM m), '{}') AS ids,
-  (SELECT pg_notify('${WORK_CHANNEL}', '') FROM d LIMIT 1) IS NULL AS quiet`;
+  (SELECT pg_notify('${WORK_CHANNEL}', '') FROM d WHERE d.status = 'pending' LIMIT 1) IS NULL AS quiet`;
 
 const BY_IDEMPOTENCY = `SELECT * FROM messages WHERE coalesce(tenant, '') = $1 AND idempotency_key = $2`;
 const BY_DEDUP = 'SELECT * FROM messages WHERE source_id = $1 AND dedup_key = $2';
@@ -72,10 +78,24 @@ export function validateMessage(ctx: PostgresContext, input: NewMessage): void {
 
 interface Prepared {
   message: Message;
-  deliveries: { id: string; endpointId: string; maxAttempts: number; nextAttemptAt: number }[];
+  deliveries: {
+    id: string;
+    endpointId: string;
+    maxAttempts: number;
+    nextAttemptAt: number;
+    /** Set when the local worker took the delivery: stored in flight, leased to it until then. */
+    leaseExpiresAt: number | null;
+    workerId: string | null;
+  }[];
 }
 
-function prepare(ctx: PostgresContext, input: NewMessage): Prepared {
+/** What a queued job carries: its messages, and the local worker's handoff when one is attached. */
+interface JobInput {
+  inputs: NewMessage[];
+  handoff: LocalHandoff | null;
+}
+
+function prepare(ctx: PostgresContext, input: NewMessage, handoff: LocalHandoff | null): Prepared {
   const now = ctx.deps.clock();
   const message: Message = {
     id: ctx.deps.newId('msg'),
@@ -93,17 +113,30 @@ function prepare(ctx: PostgresContext, input: NewMessage): Prepared {
     traceParent: input.traceParent ?? null,
     createdAt: now,
   };
-  const deliveries = input.deliveries.map((d) => ({
-    id: ctx.deps.newId('dlv'),
-    endpointId: d.endpointId,
-    maxAttempts: d.maxAttempts,
-    nextAttemptAt: d.nextAttemptAt ?? now,
-  }));
+  const deliveries = input.deliveries.map((d) => {
+    const id = ctx.deps.newId('dlv');
+    const dueAt = d.nextAttemptAt ?? now;
+    const leased = handoff?.lease(
+      message,
+      { id, endpointId: d.endpointId, maxAttempts: d.maxAttempts, dueAt },
+      now,
+    );
+    return {
+      id,
+      endpointId: d.endpointId,
+      maxAttempts: d.maxAttempts,
+      nextAttemptAt: dueAt,
+      leaseExpiresAt: leased?.leaseExpiresAt ?? null,
+      workerId: leased && handoff ? handoff.workerId : null,
+    };
+  });
   return { message, deliveries };
 }
 
 async function insertGroup(db: Queryable, group: Prepared[]): Promise<Set<string>> {
   const cols: unknown[][] = Array.from({ length: 20 }, () => []);
+  const leases: (number | null)[] = [];
+  const workers: (string | null)[] = [];
   const bodies: Uint8Array[] = [];
   const lengths: number[] = [];
   const traceParents: (string | null)[] = [];
@@ -139,9 +172,11 @@ async function insertGroup(db: Queryable, group: Prepared[]): Promise<Set<string
       push(17, d.maxAttempts);
       push(18, d.nextAttemptAt);
       push(19, m.createdAt);
+      leases.push(d.leaseExpiresAt);
+      workers.push(d.workerId);
     }
   }
-  const params = [...cols, Buffer.concat(bodies), lengths, traceParents];
+  const params = [...cols, Buffer.concat(bodies), lengths, traceParents, leases, workers];
   const [result] = await db.query<{ ids: string[] }>(INSERT_GROUP, params, 'hookline_insert_group');
   return new Set(result?.ids ?? []);
 }
@@ -159,10 +194,12 @@ async function findExisting(db: Queryable, message: Message): Promise<Message> {
   return toMessage(row);
 }
 
-type Job = QueuedJob<NewMessage[], InsertOutcome[]>;
+type Job = QueuedJob<JobInput, InsertOutcome[]>;
 
 async function settle(ctx: PostgresContext, jobs: Job[], prepared: Prepared[][], inserted: Set<string>) {
-  if (prepared.some((group) => group.some((p) => p.deliveries.length > 0 && inserted.has(p.message.id)))) {
+  // Only rows left pending need a claim: waking the dispatcher for handed-over ones would claim nothing.
+  const pending = (p: Prepared) => p.deliveries.some((d) => d.leaseExpiresAt === null);
+  if (prepared.some((group) => group.some((p) => pending(p) && inserted.has(p.message.id)))) {
     ctx.signalWork();
   }
   await Promise.all(
@@ -196,11 +233,13 @@ async function settle(ctx: PostgresContext, jobs: Job[], prepared: Prepared[][],
 export function createMessageWriter(
   ctx: PostgresContext,
   options: { maxRowsPerCommit: number; concurrency: number },
-): WriteQueue<NewMessage[], InsertOutcome[]> {
-  return createWriteQueue<NewMessage[], InsertOutcome[]>({
+): WriteQueue<JobInput, InsertOutcome[]> {
+  return createWriteQueue<JobInput, InsertOutcome[]>({
     ...options,
     async flush(jobs) {
-      const prepared = jobs.map((job) => job.input.map((input) => prepare(ctx, input)));
+      const prepared = jobs.map((job) =>
+        job.input.inputs.map((input) => prepare(ctx, input, job.input.handoff)),
+      );
       try {
         const inserted = await insertGroup(ctx.db, prepared.flat());
         await settle(ctx, jobs, prepared, inserted);
@@ -224,7 +263,7 @@ export function createMessageWriter(
 /** Validates, then queues `inputs` for the next group commit. */
 export function insertMessages(
   ctx: PostgresContext,
-  writer: WriteQueue<NewMessage[], InsertOutcome[]>,
+  writer: WriteQueue<JobInput, InsertOutcome[]>,
   inputs: NewMessage[],
 ): Promise<InsertOutcome[]> {
   try {
@@ -238,5 +277,20 @@ export function insertMessages(
     (sum, input) => sum + 1 + input.deliveries.length + Math.floor(input.body.byteLength / 8192),
     0,
   );
-  return writer.enqueue(inputs, rows);
+  // Leases are taken when the group is written, by the worker attached now; handed over once the commit
+  // is done, and cancelled for messages not stored (duplicates, a failed commit).
+  const handoff = ctx.localWorker ? new LocalHandoff(ctx.localWorker) : null;
+  const stored = writer.enqueue({ inputs, handoff }, rows);
+  if (!handoff) return stored;
+  return stored.then(
+    (outcomes) => {
+      const ids = new Set(outcomes.filter((o) => !o.duplicate).map((o) => o.message.id));
+      handoff.settle((id) => ids.has(id));
+      return outcomes;
+    },
+    (error: unknown) => {
+      handoff.cancelAll();
+      throw error;
+    },
+  );
 }

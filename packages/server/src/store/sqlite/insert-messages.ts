@@ -1,6 +1,7 @@
-import type { ClaimedDelivery, InsertOutcome, LocalWorker, NewMessage } from '../store.ts';
+import { LocalHandoff } from '../local-handoff.ts';
+import type { InsertOutcome, NewMessage } from '../store.ts';
 import { StoreError } from '../store-error.ts';
-import type { Delivery, Message } from '../types.ts';
+import type { Message } from '../types.ts';
 import type { SqliteContext } from './context.ts';
 import { type Row, toMessage } from './rows.ts';
 
@@ -46,19 +47,12 @@ export function validateMessage(ctx: SqliteContext, input: NewMessage): void {
   }
 }
 
-/** What one insert job leased to the local worker, handed over once the commit is durable. */
-interface Handoff {
-  worker: LocalWorker;
-  batches: { message: Message; claims: ClaimedDelivery[] }[];
-  reserved: string[];
-}
-
 /** Inserts one message and its deliveries inside the current group transaction. */
 function insertOne(
   ctx: SqliteContext,
   input: NewMessage,
   signalWork: () => void,
-  handoff: Handoff | null,
+  handoff: LocalHandoff | null,
 ): InsertOutcome {
   const now = ctx.deps.clock();
   const message: Message = {
@@ -109,23 +103,17 @@ function insertOne(
     return { message: toMessage(existing), duplicate: true };
   }
   const deliveryIds: string[] = [];
-  let claims: ClaimedDelivery[] | null = null;
   let queued = false;
   for (const delivery of input.deliveries) {
     const id = ctx.deps.newId('dlv');
     const dueAt = delivery.nextAttemptAt ?? now;
     deliveryIds.push(id);
-    if (handoff && dueAt <= now && handoff.worker.reserve(delivery.endpointId)) {
-      handoff.reserved.push(delivery.endpointId);
-      const claimed = claimedDelivery(
-        id,
-        message,
-        delivery.endpointId,
-        delivery.maxAttempts,
-        dueAt,
-        now,
-        handoff,
-      );
+    const leased = handoff?.lease(
+      message,
+      { id, endpointId: delivery.endpointId, maxAttempts: delivery.maxAttempts, dueAt },
+      now,
+    );
+    if (leased && handoff) {
       ctx
         .stmt(INSERT_CLAIMED_DELIVERY)
         .run(
@@ -135,13 +123,11 @@ function insertOne(
           message.tenant,
           delivery.maxAttempts,
           dueAt,
-          claimed.leaseExpiresAt,
-          handoff.worker.workerId,
+          leased.leaseExpiresAt,
+          handoff.workerId,
           now,
           now,
         );
-      claims ??= [];
-      claims.push({ delivery: claimed, leaseToken: claimed.leaseToken });
       continue;
     }
     ctx
@@ -149,38 +135,9 @@ function insertOne(
       .run(id, message.id, delivery.endpointId, message.tenant, delivery.maxAttempts, dueAt, now, now);
     queued = true;
   }
-  if (claims) handoff?.batches.push({ message, claims });
-  // Only rows left pending need a claim: waking the dispatcher for handed-off ones would claim nothing.
+  // Only rows left pending need a claim: waking the dispatcher for handed-over ones would claim nothing.
   if (queued) signalWork();
   return { message, duplicate: false, deliveryIds };
-}
-
-function claimedDelivery(
-  id: string,
-  message: Message,
-  endpointId: string,
-  maxAttempts: number,
-  dueAt: number,
-  now: number,
-  handoff: Handoff,
-): Delivery {
-  return {
-    id,
-    messageId: message.id,
-    endpointId,
-    tenant: message.tenant,
-    status: 'in_flight',
-    attemptCount: 1,
-    maxAttempts,
-    nextAttemptAt: dueAt,
-    leaseExpiresAt: now + handoff.worker.leaseMs,
-    leaseToken: 1,
-    lastStatusCode: null,
-    lastError: null,
-    createdAt: now,
-    updatedAt: now,
-    completedAt: null,
-  };
 }
 
 /** All of `inputs` in one job of the next group commit: all stored, or none. */
@@ -191,23 +148,21 @@ export function insertMessages(ctx: SqliteContext, inputs: NewMessage[]): Promis
     return Promise.reject(error);
   }
   const rows = inputs.reduce((sum, input) => sum + 1 + input.deliveries.length, 0);
-  let handoff: Handoff | null = null;
+  let handoff: LocalHandoff | null = null;
   const stored = ctx.queue.enqueue(rows, (signalWork) => {
     // Read when the job runs: the worker attached then is the one that reserves, takes or cancels.
-    const worker = ctx.localWorker;
-    handoff = worker ? { worker, batches: [], reserved: [] } : null;
+    handoff = ctx.localWorker ? new LocalHandoff(ctx.localWorker) : null;
     return inputs.map((input) => insertOne(ctx, input, signalWork, handoff));
   });
   return stored.then(
     (outcomes) => {
-      const done = handoff as Handoff | null;
-      if (done && done.batches.length > 0) done.worker.take(done.batches);
+      // The job committed as a whole (duplicates lease nothing).
+      (handoff as LocalHandoff | null)?.settle(() => true);
       return outcomes;
     },
     (error: unknown) => {
-      // Rolled back (alone or with its group): nothing reserved was stored, so nothing is handed over.
-      const failed = handoff as Handoff | null;
-      if (failed && failed.reserved.length > 0) failed.worker.cancel(failed.reserved);
+      // Rolled back, alone or with its group: nothing leased was stored.
+      (handoff as LocalHandoff | null)?.cancelAll();
       throw error;
     },
   );
