@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import {
+  cpuMicros,
   getJson,
   median,
   percentileOfSorted,
@@ -46,7 +47,7 @@ const WARM_UP_SECONDS = 2;
 const MEASURE_SECONDS = 6;
 const ROUNDS = 3;
 const PHASE_DEADLINE_MS = 15_000;
-/** USER_HZ of /proc/<pid>/stat and /proc/stat (100 on every mainstream Linux build). */
+/** USER_HZ of /proc/stat (100 on every mainstream Linux build). */
 const CLOCK_TICKS = 100;
 const ADMIN_KEY = 'hk_bench_isolation_admin_key_0123456789';
 const ENCRYPTION_KEY = '6b'.repeat(32);
@@ -103,15 +104,10 @@ function serveReceiver(): void {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** CPU seconds (user + system, all threads) of a process, from /proc; null off Linux. */
+/** CPU seconds (user + system, all threads) of a process; null off Linux. */
 function processCpuSeconds(pid: number | undefined): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return null;
-  }
+  const micros = cpuMicros(pid);
+  return micros === null ? null : micros / 1e6;
 }
 
 /** Busy CPU seconds of the whole machine (every core), from /proc/stat; null off Linux. */

@@ -15,14 +15,13 @@
 // Usage: npm run bench -- workers   (BENCH_WORKERS_ROUNDS=n for more alternations; default 3)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { Pool, request } from 'undici';
 import { type HooklineProcess, killAll, startHookline } from '../src/test-support/hookline-process.ts';
-import { median } from './bench-support.ts';
+import { cpuMicros, median } from './bench-support.ts';
 
 const ENDPOINTS = 3;
 const WORKER_COUNTS = [1, 2, 4];
@@ -157,17 +156,10 @@ async function withDatabase<T>(fn: (url: string, name: string) => Promise<T>): P
   }
 }
 
-/** utime + stime of each process in ms, from /proc (null where there is none). */
+/** CPU time (user + system) of each process in ms, from /proc; null when any cannot be read. */
 function processCpuMs(processes: HooklineProcess[]): number[] | null {
-  try {
-    return processes.map((p) => {
-      const fields = readFileSync(`/proc/${p.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      // Fields 14 and 15 of stat (utime, stime) in clock ticks; USER_HZ is 100 on Linux.
-      return (Number(fields[11]) + Number(fields[12])) * 10;
-    });
-  } catch {
-    return null;
-  }
+  const micros = processes.map((p) => cpuMicros(p.pid));
+  return micros.every((m) => m !== null) ? micros.map((m) => m / 1000) : null;
 }
 
 /** Until every backend of the database has exited (and so flushed its statistics). */
