@@ -70,7 +70,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const queue = createWriteQueue(db, {
     maxRowsPerCommit: options.maxRowsPerCommit ?? 4096,
     onWork: notify,
-    ...(syncer ? { durable: syncer.sync } : {}),
+    ...(syncer ? { durable: syncer.sync, syncInFlight: syncer.inFlight } : {}),
   });
   const ctx: SqliteContext = {
     db,

@@ -150,6 +150,8 @@ export function insertMessages(ctx: SqliteContext, inputs: NewMessage[]): Promis
   const rows = inputs.reduce((sum, input) => sum + 1 + input.deliveries.length, 0);
   let handoff: LocalHandoff | null = null;
   const stored = ctx.queue.enqueue(rows, (signalWork) => {
+    // A second run (its group rolled back, see WriteJob) voids the first run's reservations.
+    (handoff as LocalHandoff | null)?.cancelAll();
     // Read when the job runs: the worker attached then is the one that reserves, takes or cancels.
     handoff = ctx.localWorker ? new LocalHandoff(ctx.localWorker) : null;
     return inputs.map((input) => insertOne(ctx, input, signalWork, handoff));

@@ -55,3 +55,30 @@ test('an insert that does not commit cancels its reservations and hands nothing 
   assert.equal((await store.listDeliveries({})).data.length, 0);
   await store.close();
 });
+
+test('an insert run twice (its group rolled back by another job) reserves once', async () => {
+  const store = open();
+  await store.migrate();
+  const { worker, calls, outstanding } = fakeWorker(['ep_a']);
+  store.attachLocalWorker?.(worker);
+  const [inserted, failed] = await Promise.allSettled([
+    store.insertMessage(newMessage({ endpoints: ['ep_a'] })),
+    // Throws inside its job, in the same group commit: the group is rolled back and run again.
+    store.updateEndpoint('ep_missing', { description: 'x' }),
+  ]);
+  assert.equal(inserted.status, 'fulfilled');
+  assert.ok(failed.status === 'rejected');
+  assert.equal(await errorCode(Promise.reject(failed.reason)), 'not_found');
+  assert.deepEqual(calls.reserved, ['ep_a', 'ep_a'], 'reserved by each run');
+  assert.deepEqual(calls.cancelled, ['ep_a'], "the first run's reservation is void");
+  assert.equal(calls.taken.length, 1);
+  assert.equal(outstanding(), 0);
+  const handed = calls.taken[0]?.claims[0]?.delivery;
+  const stored = (await store.listDeliveries({})).data;
+  assert.deepEqual(
+    stored.map((d) => [d.id, d.status]),
+    [[handed?.id, 'in_flight']],
+    'the delivery handed over is the one stored',
+  );
+  await store.close();
+});

@@ -34,6 +34,26 @@ test('a call made while an fsync runs waits for the next one', async () => {
   await syncer.close();
 });
 
+test('inFlight is the running fsync, settling when it ends (even failed), and null when idle', async () => {
+  const path = join(dir, 'd.db-wal');
+  writeFileSync(path, 'x');
+  const syncer = createWalSyncer(path);
+  assert.equal(syncer.inFlight(), null);
+  const sync = syncer.sync();
+  const running = syncer.inFlight();
+  assert.ok(running, 'an fsync runs');
+  await running;
+  await sync;
+  assert.equal(syncer.count(), 1);
+  assert.equal(syncer.inFlight(), null);
+  await syncer.close();
+  const failing = createWalSyncer(join(dir, 'missing', 'e.db-wal'));
+  const failed = failing.sync().catch(() => 'failed');
+  await failing.inFlight();
+  assert.equal(await failed, 'failed');
+  await failing.close();
+});
+
 test('a failing fsync is a coded StoreError', async () => {
   const syncer = createWalSyncer(join(dir, 'missing', 'c.db-wal'));
   await assert.rejects(syncer.sync(), (error) => isStoreError(error, 'unavailable'));

@@ -5,6 +5,11 @@ import { StoreError } from '../store-error.ts';
 export interface WalSyncer {
   /** Resolves once an fsync that started after this call has finished: every commit made before is durable. */
   sync(): Promise<void>;
+  /**
+   * The fsync now running (settling, never rejecting, when it ends), or null when the disk is idle. A
+   * commit made while one runs needs the next fsync anyway, which cannot start before this one ends.
+   */
+  inFlight(): Promise<void> | null;
   close(): Promise<void>;
   /** fsyncs run so far (several commits share one). */
   count(): number;
@@ -37,7 +42,9 @@ export function createWalSyncer(walPath: string): WalSyncer {
         await dir.sync().finally(() => dir.close());
         handle = file;
       }
-      await handle.sync();
+      // fdatasync, as SQLite itself syncs its journals: the data and the size needed to read it back,
+      // without the timestamps a full fsync would also commit to the file system's journal.
+      await handle.datasync();
       fsyncs++;
     } catch (error) {
       const code = (error as { code?: unknown }).code;
@@ -73,6 +80,10 @@ export function createWalSyncer(walPath: string): WalSyncer {
       );
       return next;
     },
+    inFlight() {
+      const current = next ?? running;
+      return current ? current.then(ignore, ignore) : null;
+    },
     async close() {
       while (running || next) await (next ?? running)?.catch(() => {});
       if (handle) await handle.close();
@@ -81,3 +92,5 @@ export function createWalSyncer(walPath: string): WalSyncer {
     count: () => fsyncs,
   };
 }
+
+function ignore(): void {}
