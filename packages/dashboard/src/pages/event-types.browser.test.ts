@@ -87,6 +87,13 @@ describe('dashboard: event types (browser)', { skip: skip ?? false }, () => {
 
     await card.getByRole('button', { name: 'Edit user.signed_up' }).click();
     const description = page.getByLabel('Description');
+    // The form takes the focus in an effect once it has rendered, which may land after click() returns:
+    // wait for it (bounded), then assert, so a form that never takes it still fails here.
+    await page
+      .waitForFunction(() => document.activeElement?.id === 'event-type-description', undefined, {
+        timeout: 5_000,
+      })
+      .catch(() => undefined);
     assert.equal(
       await page.evaluate(() => document.activeElement?.id),
       'event-type-description',
