@@ -96,6 +96,21 @@ export function cpuMicros(pid: number | undefined): number | null {
   }
 }
 
+/**
+ * Waits until process `pid` uses under 5 % of a core over 100 ms (at most `maxMs`), so a baseline measured
+ * next does not share the machine with the last round's leftovers (commits, checkpoints, GC).
+ */
+export async function quiesce(pid: number | undefined, maxMs = 3_000): Promise<void> {
+  const deadline = performance.now() + maxMs;
+  let before = cpuMicros(pid);
+  while (before !== null && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const after = cpuMicros(pid);
+    if (after === null || after - before < 5_000) return;
+    before = after;
+  }
+}
+
 export async function getJson<T>(url: string): Promise<T> {
   const response = await request(url);
   return (await response.body.json()) as T;
