@@ -302,6 +302,41 @@ test('gzip, deflate (zlib and raw) and br bodies are decoded; a body of exactly 
   assert.equal(cut.bodyTruncated, true);
 });
 
+test('an announced plain body is read whole up to the cap, and cut at the cap past it, as a chunked one', async () => {
+  // A BOM, an invalid byte and a multi-byte character: both ways of reading decode them alike.
+  const bytes = Buffer.concat([
+    Buffer.from([0xef, 0xbb, 0xbf]),
+    Buffer.from('ok '),
+    Buffer.from([0xff]),
+    Buffer.from(' é!'),
+  ]);
+  const answer = (chunked: boolean) =>
+    receiver((_req, res) => {
+      if (chunked) {
+        res.writeHead(200);
+        res.write(bytes.subarray(0, 5));
+        res.end(bytes.subarray(5));
+      } else res.writeHead(200, { 'content-length': String(bytes.length) }).end(bytes);
+    });
+  const announced = await answer(false);
+  const chunked = await answer(true);
+  const exact = client({ maxResponseBytes: bytes.length });
+  const whole = expectResponse(await exact.send({ url: `http://127.0.0.1:${announced.port}/`, body: 'x' }));
+  const streamed = expectResponse(await exact.send({ url: `http://127.0.0.1:${chunked.port}/`, body: 'x' }));
+  assert.equal(whole.headers['content-length'], String(bytes.length));
+  assert.equal(streamed.headers['transfer-encoding'], 'chunked');
+  assert.equal(whole.body, 'ok \ufffd é!');
+  assert.equal(whole.bodyTruncated, false);
+  assert.deepEqual([streamed.body, streamed.bodyTruncated], [whole.body, false]);
+  const short = client({ maxResponseBytes: bytes.length - 1 });
+  const cut = expectResponse(await short.send({ url: `http://127.0.0.1:${announced.port}/`, body: 'x' }));
+  const cutStreamed = expectResponse(
+    await short.send({ url: `http://127.0.0.1:${chunked.port}/`, body: 'x' }),
+  );
+  assert.deepEqual([cut.body, cut.bodyTruncated], ['ok \ufffd é', true]);
+  assert.deepEqual([cutStreamed.body, cutStreamed.bodyTruncated], [cut.body, true]);
+});
+
 test('a corrupt gzip body keeps the status and reports nothing worse than an odd body', async () => {
   const r = await receiver((_req, res) =>
     res.writeHead(503, { 'content-encoding': 'gzip' }).end('not gzip at all'),
