@@ -31,7 +31,7 @@ const ENDPOINTS = 3;
 const BASELINE_REQUESTS = 20_000;
 // undici's client takes ~40,000 requests to warm up here: from 14,000/s and 73 µs of CPU per request on
 // the first 10,000 to 39,000/s and 24 µs from the fourth on. Measured cold, the baseline was half the
-// real one (and flattered every ratio: 0.27-0.37 instead of 0.16-0.19).
+// real one (and flattered every ratio: 0.27-0.37 where warm rounds give medians of about 0.2).
 const BASELINE_WARM_UP_REQUESTS = 50_000;
 const BASELINE_ROUND_REQUESTS = 10_000;
 const ROUNDS = 3;
