@@ -1,4 +1,5 @@
 import type { ClaimedDelivery, LocalWorker } from './store.ts';
+import { StoreError } from './store-error.ts';
 import type { Delivery, Message } from './types.ts';
 
 /**
@@ -71,4 +72,13 @@ export class LocalHandoff {
   cancelAll(): void {
     this.settle(() => false);
   }
+}
+
+/** `Store.attachLocalWorker` on an engine context that holds the attached worker: one at a time. */
+export function attachLocalWorker(ctx: { localWorker: LocalWorker | null }, worker: LocalWorker): () => void {
+  if (ctx.localWorker) throw new StoreError('conflict', 'a local worker is already attached');
+  ctx.localWorker = worker;
+  return () => {
+    if (ctx.localWorker === worker) ctx.localWorker = null;
+  };
 }

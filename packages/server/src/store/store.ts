@@ -94,9 +94,9 @@ export interface Store {
    */
   onWork(listener: () => void): () => void;
   /**
-   * Optional (SQLite): deliveries due at once in messages this process inserts are leased to `worker` in
-   * the insert's own commit and handed to it afterwards, instead of waiting as pending rows for its next
-   * claim. Returns the detach. At most one worker is attached.
+   * Optional (both engines have it): deliveries due at once in messages this process inserts are leased
+   * to `worker` in the insert's own commit and handed to it afterwards, instead of waiting as pending rows
+   * for its next claim. Returns the detach. At most one worker is attached.
    */
   attachLocalWorker?(worker: LocalWorker): () => void;
 

@@ -1,3 +1,4 @@
+import { attachLocalWorker } from '../local-handoff.ts';
 import type { InsertOutcome, Store, StoreDeps } from '../store.ts';
 import { StoreError } from '../store-error.ts';
 import * as apiKeys from './api-keys.ts';
@@ -143,13 +144,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     recoverDeliveries: (filter) => op(() => commands.recoverDeliveries(ctx, filter)),
     cancelDeliveries: (filter) => op(() => commands.cancelDeliveries(ctx, filter)),
     nextDueAt: () => op(() => nextDueAt(ctx)),
-    attachLocalWorker(worker) {
-      if (ctx.localWorker) throw new StoreError('conflict', 'a local worker is already attached');
-      ctx.localWorker = worker;
-      return () => {
-        if (ctx.localWorker === worker) ctx.localWorker = null;
-      };
-    },
+    attachLocalWorker: (worker) => attachLocalWorker(ctx, worker),
     onWork(fn) {
       listeners.add(fn);
       // The LISTEN session starts with the first subscriber: API-only processes never hold one.

@@ -1,3 +1,4 @@
+import { attachLocalWorker } from '../local-handoff.ts';
 import type { Store, StoreDeps } from '../store.ts';
 import { StoreError } from '../store-error.ts';
 import * as apiKeys from './api-keys.ts';
@@ -141,13 +142,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    attachLocalWorker(worker) {
-      if (ctx.localWorker) throw new StoreError('conflict', 'a local worker is already attached');
-      ctx.localWorker = worker;
-      return () => {
-        if (ctx.localWorker === worker) ctx.localWorker = null;
-      };
-    },
+    attachLocalWorker: (worker) => attachLocalWorker(ctx, worker),
 
     getMessage: (id) => op(() => getMessage(ctx, id)),
     getMessages: (ids) => op(() => getMessages(ctx, ids)),

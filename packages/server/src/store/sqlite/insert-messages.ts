@@ -148,10 +148,11 @@ export function insertMessages(ctx: SqliteContext, inputs: NewMessage[]): Promis
     return Promise.reject(error);
   }
   const rows = inputs.reduce((sum, input) => sum + 1 + input.deliveries.length, 0);
-  let handoff: LocalHandoff | null = null;
+  // Asserted, not annotated: the job assigns it, and TypeScript would otherwise narrow it to null here.
+  let handoff = null as LocalHandoff | null;
   const stored = ctx.queue.enqueue(rows, (signalWork) => {
     // A second run (its group rolled back, see WriteJob) voids the first run's reservations.
-    (handoff as LocalHandoff | null)?.cancelAll();
+    handoff?.cancelAll();
     // Read when the job runs: the worker attached then is the one that reserves, takes or cancels.
     handoff = ctx.localWorker ? new LocalHandoff(ctx.localWorker) : null;
     return inputs.map((input) => insertOne(ctx, input, signalWork, handoff));
@@ -159,12 +160,12 @@ export function insertMessages(ctx: SqliteContext, inputs: NewMessage[]): Promis
   return stored.then(
     (outcomes) => {
       // The job committed as a whole (duplicates lease nothing).
-      (handoff as LocalHandoff | null)?.settle(() => true);
+      handoff?.settle(() => true);
       return outcomes;
     },
     (error: unknown) => {
       // Rolled back, alone or with its group: nothing leased was stored.
-      (handoff as LocalHandoff | null)?.cancelAll();
+      handoff?.cancelAll();
       throw error;
     },
   );
