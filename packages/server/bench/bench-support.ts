@@ -111,6 +111,20 @@ export async function quiesce(pid: number | undefined, maxMs = 3_000): Promise<v
   }
 }
 
+/** Null when PostgreSQL answers at `url` within 2 s, else why not (a benchmark skips it with that reason). */
+export async function postgresUnreachable(url: string): Promise<string | null> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    return null;
+  } catch (error) {
+    return `PostgreSQL unreachable at ${url}: ${(error as Error).message}`;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 export async function getJson<T>(url: string): Promise<T> {
   const response = await request(url);
   return (await response.body.json()) as T;
