@@ -66,3 +66,27 @@ test('results waiting for their commit are bounded: no more than concurrency × 
   await until(() => t.running.length === 6, 'the sixth attempt');
   assert.equal(t.open(), 1);
 });
+
+test('jobs held behind a busy endpoint count against the worker while held, and no longer once started', async (context) => {
+  const t = await startGatedDispatcher(context, { concurrency: 3 });
+  const narrow = await t.store.createEndpoint(newEndpoint({ maxConcurrency: 1 }));
+  // One commit, so one claim takes all three: one starts, two are held behind the endpoint's limit.
+  const batch = [1, 2, 3].map(() => newMessage({ endpoints: [narrow.id] }));
+  await t.store.insertMessages(batch);
+  await until(() => t.running.length === 1, 'the narrow endpoint’s one attempt');
+  // One attempt and two held jobs fill the worker: a message to another endpoint waits.
+  const wide = await t.store.createEndpoint(newEndpoint());
+  await t.store.insertMessage(newMessage({ endpoints: [wide.id] }));
+  for (let i = 0; i < 200; i++) await nextTurn();
+  assert.equal(t.running.length, 1, 'a full worker starts nothing more');
+
+  for (let i = 0; i < 3; i++) {
+    await until(() => t.running.length > i, `narrow attempt ${i + 1}`);
+    t.running[i]?.finish();
+  }
+  await until(() => t.running.length === 4, 'the other endpoint’s attempt');
+  // Everything held was started and finished: the worker has its three slots again.
+  await until(() => t.open() === 1, 'the narrow attempts done');
+  for (let i = 0; i < 2; i++) await t.store.insertMessage(newMessage({ endpoints: [wide.id] }));
+  await until(() => t.open() === 3, 'three attempts at once');
+});

@@ -84,6 +84,8 @@ export class Dispatcher implements LocalWorker {
   readonly #limiter: EndpointLimiter;
   readonly #batcher: CompletionBatcher;
   readonly #held = new Map<string, Job[]>();
+  /** Jobs in all of `#held`'s queues, kept as they change: read on every finished attempt. */
+  #heldTotal = 0;
   /** Every started delivery until its result is committed (or it failed): what stop() waits for. */
   readonly #inFlight = new Map<string, { job: Job; abort: AbortController; done: Promise<void> }>();
   /** Those of `#inFlight` whose HTTP attempt is not over yet: what `concurrency` bounds. */
@@ -254,6 +256,7 @@ export class Dispatcher implements LocalWorker {
         giveBack.push({ deliveryId: job.claim.delivery.id, leaseToken: job.claim.leaseToken });
     }
     this.#held.clear();
+    this.#heldTotal = 0;
     await this.#batcher.flush();
     if (giveBack.length > 0) await this.#o.store.releaseDeliveries(giveBack);
   }
@@ -376,6 +379,7 @@ export class Dispatcher implements LocalWorker {
     const queue = this.#held.get(endpointId);
     if (queue && queue.length > 0) {
       queue.push(job);
+      this.#heldTotal += 1;
       return;
     }
     if (this.#limiter.tryAcquire(endpointId, this.#limits(job.endpoint))) {
@@ -383,6 +387,7 @@ export class Dispatcher implements LocalWorker {
       return;
     }
     this.#held.set(endpointId, [job]);
+    this.#heldTotal += 1;
     this.#scheduleDrain(endpointId);
   }
 
@@ -422,7 +427,7 @@ export class Dispatcher implements LocalWorker {
    * down) stop the claims instead of piling up in memory.
    */
   #room(): number {
-    const queued = this.#heldCount() + this.#reservedTotal;
+    const queued = this.#heldTotal + this.#reservedTotal;
     return Math.min(this.#o.concurrency - this.#attempting - queued, this.#backlogRoom() - queued);
   }
 
@@ -492,6 +497,7 @@ export class Dispatcher implements LocalWorker {
       const next = queue[0];
       if (!next || !this.#limiter.tryAcquire(endpointId, this.#limits(next.endpoint))) break;
       queue.shift();
+      this.#heldTotal -= 1;
       this.#start(next);
     }
     if (queue.length === 0) this.#held.delete(endpointId);
@@ -538,12 +544,6 @@ export class Dispatcher implements LocalWorker {
 
   #isBusy(endpointId: string): boolean {
     return this.#held.has(endpointId) || this.#limiter.isSaturated(endpointId);
-  }
-
-  #heldCount(): number {
-    let count = 0;
-    for (const queue of this.#held.values()) count += queue.length;
-    return count;
   }
 
   async #sleepUntilDue(): Promise<void> {
