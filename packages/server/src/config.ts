@@ -32,6 +32,7 @@ export interface HooklineConfig {
   retrySchedule: readonly number[];
   retryJitter: number;
   workerConcurrency: number;
+  deliveryHttpThread: boolean;
   failingEndpointConcurrency: number;
   workerBatchSize: number;
   workerLeaseMs: number;
@@ -192,6 +193,11 @@ export const CONFIG_OPTIONS: { [K in keyof HooklineConfig]: OptionSpec<HooklineC
     doc: 'Attempts in flight at once to an endpoint whose last attempt failed, whatever its maxConcurrency; back to normal after a success.',
     default: 2,
     parse: integer(1, 1000),
+  },
+  deliveryHttpThread: {
+    doc: 'Run the delivery HTTP client (undici, the SSRF-guarded connector, response reads) on a worker thread of its own, off the event loop that serves the API and writes the store.',
+    default: true,
+    parse: boolean,
   },
   workerBatchSize: { doc: 'Deliveries claimed per store round trip.', default: 100, parse: integer(1, 1000) },
   workerLeaseMs: {

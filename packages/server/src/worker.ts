@@ -4,6 +4,7 @@ import { Dispatcher } from './delivery/dispatcher.ts';
 import { createHttpClient } from './delivery/http-client.ts';
 import { createOperationalEvents } from './delivery/operational-events.ts';
 import { DEFAULT_RETRY_POLICY } from './delivery/retry-policy.ts';
+import { createThreadedHttpClient } from './delivery/threaded-http-client.ts';
 import { sweepEndpointHealth } from './jobs/health-sweep.ts';
 import { startJobs } from './jobs/job-scheduler.ts';
 import { runRetention } from './jobs/retention-job.ts';
@@ -35,7 +36,7 @@ export async function startWorker(
 ): Promise<StartedWorker> {
   const { store, config, clock, logger } = context;
   const random = options.random ?? Math.random;
-  const client = createHttpClient({
+  const clientOptions = {
     policy: context.ssrfPolicy,
     connectTimeoutMs: config.connectTimeoutMs,
     maxResponseBytes: config.maxResponseBytes,
@@ -43,8 +44,13 @@ export async function startWorker(
     // As many connections per origin as attempts in flight: endpoints sharing a host (often all of a
     // tenant's) must never wait for a connection a dead sibling holds; the per-endpoint limit bounds each.
     connectionsPerOrigin: config.workerConcurrency,
-    ...(options.lookup ? { lookup: options.lookup } : {}),
-  });
+  };
+  // A test's own name resolution is a function, which cannot cross to a thread: such a worker keeps
+  // its client on the event loop.
+  const client =
+    config.deliveryHttpThread && !options.lookup
+      ? createThreadedHttpClient(clientOptions)
+      : createHttpClient({ ...clientOptions, ...(options.lookup ? { lookup: options.lookup } : {}) });
   const policy = { ...DEFAULT_RETRY_POLICY, schedule: config.retrySchedule, jitter: config.retryJitter };
   const events = createOperationalEvents({
     store,

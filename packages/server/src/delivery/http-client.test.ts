@@ -1,57 +1,15 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
 import type { TLSSocket } from 'node:tls';
 import * as zlib from 'node:zlib';
-import { createHttpClient, type HttpClient, type SendResult } from './http-client.ts';
+import { expectError, expectResponse, receiver } from '../test-support/recording-receiver.ts';
+import { createHttpClient, type HttpClient } from './http-client.ts';
 import { createSsrfPolicy } from './ssrf-guard.ts';
 import { TEST_TLS_CERT, TEST_TLS_KEY } from './tls-test-certificate.ts';
-
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
-
-interface Receiver {
-  server: Server;
-  port: number;
-  connections: number;
-  requests: { method: string; url: string; headers: IncomingMessage['headers']; body: string }[];
-}
-
-const receivers: Receiver[] = [];
-after(async () => {
-  for (const r of receivers) {
-    r.server.closeAllConnections();
-    r.server.close();
-  }
-});
-
-/** A real receiver on a random loopback port that records connections and requests. */
-async function receiver(handler: Handler, host = '127.0.0.1'): Promise<Receiver> {
-  const r: Receiver = { server: createServer(), port: 0, connections: 0, requests: [] };
-  r.server.on('connection', () => {
-    r.connections++;
-  });
-  r.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      r.requests.push({
-        method: req.method ?? '',
-        url: req.url ?? '',
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString(),
-      });
-      handler(req, res);
-    });
-  });
-  r.server.listen(0, host);
-  await once(r.server, 'listening');
-  r.port = (r.server.address() as AddressInfo).port;
-  receivers.push(r);
-  return r;
-}
 
 const loopbackAllowed = createSsrfPolicy({ allowCidrs: ['127.0.0.1/32', '::1/128'] });
 
@@ -63,22 +21,6 @@ function client(overrides: Partial<Parameters<typeof createHttpClient>[0]> = {})
   });
   after(() => c.close());
   return c;
-}
-
-function expectResponse(result: SendResult) {
-  assert.equal(
-    result.type,
-    'response',
-    result.type === 'error' ? `${result.errorKind}: ${result.message}` : '',
-  );
-  return result as Extract<SendResult, { type: 'response' }>;
-}
-
-function expectError(result: SendResult, kind: string) {
-  assert.equal(result.type, 'error', 'expected an error result');
-  const error = result as Extract<SendResult, { type: 'error' }>;
-  assert.equal(error.errorKind, kind, error.message);
-  return error;
 }
 
 test('200: sends method, headers and body to the resolved address with Host kept as the name', async () => {
