@@ -110,6 +110,11 @@ export function createThreadedHttpClient(
     await exited;
   }
 
+  // Started now, not at the first send: loading undici and the client in a fresh thread takes a few hundred
+  // ms here, which the first attempt after a start would otherwise wait for. Idle, it keeps nothing alive.
+  worker = start();
+  worker.unref();
+
   return { send, close };
 }
 
