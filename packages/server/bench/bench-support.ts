@@ -82,12 +82,16 @@ export async function serveHookline(
 /**
  * CPU time (user + system, µs) a process has used so far, from /proc (Linux; USER_HZ is 100 there), or
  * null elsewhere. CPU per operation is steadier than throughput on a shared machine: neighbours steal
- * wall time, not the CPU a process itself spends.
+ * wall time, not the CPU a process itself spends. With `thread`, that thread's alone (a Node process's
+ * main thread, the event loop, has the process's own id).
  */
-export function cpuMicros(pid: number | undefined): number | null {
+export function cpuMicros(pid: number | undefined, thread?: number): number | null {
   if (pid === undefined) return null;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(
+      thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`,
+      'utf8',
+    );
     // The command name (field 2) may hold spaces; the fields after its closing parenthesis are fixed.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10_000;

@@ -8,7 +8,9 @@
 // loop at 1,000 messages/s: publish acknowledgement p99 and publish→first-attempt p99 (every delivery's
 // first attempt as the receiver saw it); HOOKLINE_BENCH_RATE sets another rate. The server's CPU per
 // delivery (from /proc, Linux) is reported beside the bare loop's client CPU per request: steadier than
-// throughput on a shared machine. Progress on stderr, one JSON object as the last line of stdout.
+// throughput on a shared machine. So is its main thread's alone: the event loop that serves the API and
+// writes the store, and the ceiling of a single process. Progress on stderr, one JSON object as the last
+// line of stdout.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -171,6 +173,7 @@ async function benchEngine(
       deliveriesPerSecond: number;
       ratio: number;
       serverCpuMicrosPerDelivery: number | null;
+      mainThreadCpuMicrosPerDelivery: number | null;
       delivered: string;
     }[] = [];
     for (let i = 0; i < ROUNDS; i++) {
@@ -179,26 +182,31 @@ async function benchEngine(
       const bare = await measureBaseline(receiver, BASELINE_ROUND_REQUESTS);
       await getJson(`${receiver}/_reset`);
       const cpuBefore = cpuMicros(child.pid);
+      const mainBefore = cpuMicros(child.pid, child.pid);
       const started = performance.now();
       const published = await publishBatches(THROUGHPUT_MESSAGES);
       const target = published * ENDPOINTS;
       const delivered = await waitForCount(receiver, target);
       const seconds = (performance.now() - started) / 1000;
       const cpuAfter = cpuMicros(child.pid);
+      const mainAfter = cpuMicros(child.pid, child.pid);
       const perSecond = delivered / seconds;
       const serverCpu =
         cpuBefore === null || cpuAfter === null ? null : round((cpuAfter - cpuBefore) / delivered, 1);
+      const mainCpu =
+        mainBefore === null || mainAfter === null ? null : round((mainAfter - mainBefore) / delivered, 1);
       rounds.push({
         bareUndiciRequestsPerSecond: Math.round(bare.perSecond),
         deliveriesPerSecond: Math.round(perSecond),
         ratio: round(perSecond / bare.perSecond, 2),
         serverCpuMicrosPerDelivery: serverCpu,
+        mainThreadCpuMicrosPerDelivery: mainCpu,
         delivered: `${delivered}/${target}`,
       });
       log(
         `round ${i + 1}: bare ${Math.round(bare.perSecond)} requests/s; ${delivered}/${target} deliveries in ` +
           `${round(seconds, 2)} s: ${Math.round(perSecond)}/s (${round(perSecond / bare.perSecond, 2)}×), ` +
-          `server CPU ${serverCpu ?? '?'} µs per delivery`,
+          `server CPU ${serverCpu ?? '?'} µs per delivery (main thread ${mainCpu ?? '?'})`,
       );
     }
     const deliveriesPerSecond = median(rounds.map((r) => r.deliveriesPerSecond));
@@ -207,6 +215,10 @@ async function benchEngine(
       r.serverCpuMicrosPerDelivery === null ? [] : [r.serverCpuMicrosPerDelivery],
     );
     const serverCpu = cpus.length === rounds.length ? median(cpus) : null;
+    const mainCpus = rounds.flatMap((r) =>
+      r.mainThreadCpuMicrosPerDelivery === null ? [] : [r.mainThreadCpuMicrosPerDelivery],
+    );
+    const mainThreadCpu = mainCpus.length === rounds.length ? median(mainCpus) : null;
 
     // Open loop at LATENCY_RATE messages/s, one POST /v1/messages each, in 10 ms ticks.
     await getJson(`${receiver}/_reset`);
@@ -245,6 +257,7 @@ async function benchEngine(
       deliveriesPerSecond,
       ratioToBareUndici: ratio,
       serverCpuMicrosPerDelivery: serverCpu,
+      mainThreadCpuMicrosPerDelivery: mainThreadCpu,
       cpuRatioToBareUndiciRequest:
         serverCpu === null || baseline.clientCpuMicrosPerRequest === null
           ? null
