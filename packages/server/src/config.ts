@@ -185,7 +185,7 @@ export const CONFIG_OPTIONS: { [K in keyof HooklineConfig]: OptionSpec<HooklineC
     parse: ratio(0, 1),
   },
   workerConcurrency: {
-    doc: 'Delivery attempts in flight at once in this process. An attempt whose result waits for its commit no longer counts; at most 4× this many deliveries are started and not yet committed.',
+    doc: 'Delivery attempts in flight at once in this process, each until its result is committed.',
     default: 256,
     parse: integer(1, 10_000),
   },

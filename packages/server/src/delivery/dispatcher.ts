@@ -42,10 +42,7 @@ export interface DispatcherOptions {
   clock: () => number;
   logger: DispatcherLogger;
   workerId: string;
-  /**
-   * Attempts in flight across all endpoints (results waiting for their commit do not count; see
-   * COMMIT_BACKLOG).
-   */
+  /** Attempts in flight across all endpoints, each until its result is committed. */
   concurrency?: number;
   /** Deliveries claimed per query. */
   batchSize?: number;
@@ -64,9 +61,6 @@ export interface DispatcherOptions {
   onCommitted?: (result: AttemptResult, context: { message: Message; endpoint: Endpoint }) => void;
 }
 
-/** Started deliveries allowed per attempt slot, counting those whose results wait for their commit. */
-const COMMIT_BACKLOG = 4;
-
 interface Job {
   claim: ClaimedDelivery;
   message: Message;
@@ -84,12 +78,9 @@ export class Dispatcher implements LocalWorker {
   readonly #limiter: EndpointLimiter;
   readonly #batcher: CompletionBatcher;
   readonly #held = new Map<string, Job[]>();
-  /** Jobs in all of `#held`'s queues, kept as they change: read on every finished attempt. */
+  /** Jobs in all of `#held`'s queues, kept as they change: read for every delivery an insert offers. */
   #heldTotal = 0;
-  /** Every started delivery until its result is committed (or it failed): what stop() waits for. */
   readonly #inFlight = new Map<string, { job: Job; abort: AbortController; done: Promise<void> }>();
-  /** Those of `#inFlight` whose HTTP attempt is not over yet: what `concurrency` bounds. */
-  #attempting = 0;
   readonly #contexts = new Map<string, { message: Message; endpoint: Endpoint }>();
   #running = false;
   #loopAlive = false;
@@ -157,7 +148,7 @@ export class Dispatcher implements LocalWorker {
     if (!this.#running) return false;
     const endpoint = this.#endpoints.get(endpointId);
     if (!endpoint || this.#held.has(endpointId)) return false;
-    if (this.#room() <= 0) return false;
+    if (this.#inFlight.size + this.#heldTotal + this.#reservedTotal >= this.#o.concurrency) return false;
     const reserved = this.#reserved.get(endpointId) ?? 0;
     const active = this.#limiter.activeCount(endpointId);
     if (active + reserved >= this.#limits(endpoint).maxConcurrency) return false;
@@ -289,7 +280,7 @@ export class Dispatcher implements LocalWorker {
 
   async #run(): Promise<void> {
     while (this.#running) {
-      const capacity = this.#room();
+      const capacity = this.#o.concurrency - this.#inFlight.size - this.#heldTotal - this.#reservedTotal;
       if (capacity <= 0) {
         await this.#sleep(this.#o.pollIntervalMs);
         continue;
@@ -395,44 +386,30 @@ export class Dispatcher implements LocalWorker {
     const abort = new AbortController();
     const delivery = job.claim.delivery;
     let released = false;
-    // Both slots, the endpoint's and the worker's, are freed as soon as the HTTP attempt is over, not
-    // after the result's commit: the limits are on requests at receivers, and a commit waiting on its
-    // fsync would otherwise hold them (in the delivery bench, about 100 of the 256 were such results).
+    // The endpoint's slot is freed as soon as its HTTP attempt is over, not after the result's commit: the
+    // limit is on requests at the receiver, and the commit (with its fsync) would otherwise hold the slot.
+    // The worker's slot is held until the commit, so what a crash leaves to be sent again (attempts out
+    // and results not yet committed) stays within `concurrency`. Freeing it early too (with a separate
+    // cap of 4x on uncommitted results) measured no gain in the delivery bench, where the endpoints' caps
+    // bind first, and a SIGKILLed worker then left 66 deliveries to resend at a concurrency of 64.
     const release = () => {
       if (released) return;
       released = true;
-      this.#attempting -= 1;
       this.#limiter.release(job.endpoint.id);
       this.#drain(job.endpoint.id);
+    };
+    const done = this.#execute(job, abort.signal, release).finally(() => {
+      this.#inFlight.delete(delivery.id);
+      release();
       // Claim more only when this endpoint has no held work left: while it does, the drain above fills
       // the freed slot, and a claim would exclude every busy endpoint and find nothing. On SQLite that
       // empty claim still walks every due row of the excluded endpoints (the delivery bench spent half
       // its CPU there, at ~2,000 deliveries/s).
-      if (this.#running && !this.#held.has(job.endpoint.id) && this.#room() > 0) this.#wakeLoop();
-    };
-    this.#attempting += 1;
-    const done = this.#execute(job, abort.signal, release).finally(() => {
-      const backlogWasFull = this.#backlogRoom() <= 0;
-      this.#inFlight.delete(delivery.id);
-      release();
-      // The commit backlog (below) kept the loop from claiming; this commit made room.
-      if (backlogWasFull && this.#running && this.#room() > 0) this.#wakeLoop();
+      if (this.#running && !this.#held.has(job.endpoint.id) && this.#inFlight.size < this.#o.concurrency) {
+        this.#wakeLoop();
+      }
     });
     this.#inFlight.set(delivery.id, { job, abort, done });
-  }
-
-  /**
-   * Deliveries this worker may still take: `concurrency` attempts at receivers, and no more than
-   * `concurrency` × COMMIT_BACKLOG started in all, so results waiting for a slow store (or one that is
-   * down) stop the claims instead of piling up in memory.
-   */
-  #room(): number {
-    const queued = this.#heldTotal + this.#reservedTotal;
-    return Math.min(this.#o.concurrency - this.#attempting - queued, this.#backlogRoom() - queued);
-  }
-
-  #backlogRoom(): number {
-    return this.#o.concurrency * COMMIT_BACKLOG - this.#inFlight.size;
   }
 
   async #execute(job: Job, signal: AbortSignal, release: () => void): Promise<void> {
