@@ -22,6 +22,7 @@ import {
   getJson,
   median,
   percentile,
+  postgresUnreachable,
   quiesce,
   round,
   serveHookline,
@@ -289,14 +290,14 @@ async function benchEngine(
 
 async function withPostgresDatabase<T>(fn: (url: string) => Promise<T>): Promise<T | { skipped: string }> {
   const adminUrl = process.env.HOOKLINE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const unreachable = await postgresUnreachable(adminUrl);
+  if (unreachable !== null) return { skipped: unreachable };
   const { default: pg } = await import('pg');
   const database = `hookline_bench_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2_000 });
+  const admin = new pg.Client({ connectionString: adminUrl });
   try {
     await admin.connect();
     await admin.query(`CREATE DATABASE ${database}`);
-  } catch (error) {
-    return { skipped: `PostgreSQL unreachable at ${adminUrl}: ${(error as Error).message}` };
   } finally {
     await admin.end().catch(() => {});
   }

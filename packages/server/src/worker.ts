@@ -47,10 +47,11 @@ export async function startWorker(
   };
   // A test's own name resolution is a function, which cannot cross to a thread: such a worker keeps
   // its client on the event loop.
-  const client =
-    config.deliveryHttpThread && !options.lookup
+  const client = options.lookup
+    ? createHttpClient({ ...clientOptions, lookup: options.lookup })
+    : config.deliveryHttpThread
       ? createThreadedHttpClient(clientOptions)
-      : createHttpClient({ ...clientOptions, ...(options.lookup ? { lookup: options.lookup } : {}) });
+      : createHttpClient(clientOptions);
   const policy = { ...DEFAULT_RETRY_POLICY, schedule: config.retrySchedule, jitter: config.retryJitter };
   const events = createOperationalEvents({
     store,

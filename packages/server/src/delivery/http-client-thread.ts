@@ -1,13 +1,8 @@
 // The worker-thread side of threaded-http-client.ts: one ordinary HTTP client (its own undici pools and
 // SSRF-guarded connector) that answers batches of requests from the main thread with batches of results.
 import { parentPort, workerData } from 'node:worker_threads';
-import {
-  createHttpClient,
-  type HttpClientOptions,
-  type SendRequest,
-  type SendResult,
-} from './http-client.ts';
-import type { ToThread } from './threaded-http-client.ts';
+import { createHttpClient, type HttpClientOptions, type SendResult } from './http-client.ts';
+import type { ThreadRequest, ToThread } from './threaded-http-client.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('http-client-thread.ts runs only as a worker thread');
@@ -23,7 +18,7 @@ const flush = () => {
   port.postMessage(batch);
 };
 
-function start(id: number, request: Omit<SendRequest, 'signal'>): void {
+function start(id: number, request: ThreadRequest[1]): void {
   const controller = new AbortController();
   aborts.set(id, controller);
   void client.send({ ...request, signal: controller.signal }).then((result) => {

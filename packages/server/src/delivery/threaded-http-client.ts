@@ -66,8 +66,8 @@ export function createThreadedHttpClient(
   const flush = () => {
     const ops = outbox;
     outbox = [];
-    // Closed with its thread gone (a late abort): nothing is out, so nothing needs a new thread.
-    if (closed && worker === null) return;
+    // Already sent by close(); or closed with its thread gone (a late abort), when nothing is out.
+    if (ops.length === 0 || (closed && worker === null)) return;
     worker ??= start();
     // Referenced only while attempts are out: an idle thread must not keep the process alive.
     if (pending.size > 0) worker.ref();
