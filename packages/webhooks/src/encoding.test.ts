@@ -34,6 +34,10 @@ test('base64url, hex and UTF-8 round trip; bad input is undefined, not an except
   assert.deepEqual(fromHex('FBff003E3f'), bytes);
   assert.equal(fromHex('abc'), undefined);
   assert.equal(fromHex('zz'), undefined);
+  // The neighbours of every accepted range, and a char code past the lookup table.
+  for (const text of ['/0', ':0', '@0', 'G0', '`0', 'g0', '0g', 'é0', '0\u0100'])
+    assert.equal(fromHex(text), undefined, text);
+  assert.deepEqual(fromHex(''), new Uint8Array(0));
   assert.equal(fromUtf8(Uint8Array.from([0xff])), '\ufffd');
   assert.deepEqual(concatBytes(utf8('a'), new Uint8Array(0), utf8('b')), utf8('ab'));
 });

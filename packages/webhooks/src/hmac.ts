@@ -1,5 +1,5 @@
 import { toBase64 } from './encoding.ts';
-import { nativeHmac } from './native-hmac.ts';
+import { nativeHmac, nativeSha256 } from './native-hmac.ts';
 import { timingSafeEqual } from './timing-safe-equal.ts';
 
 /** Hash functions the HMAC schemes use. */
@@ -64,6 +64,7 @@ export async function webHmac(
 
 /** SHA-256 digest of `data`. */
 export async function sha256(data: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  if (nativeSha256 !== null) return nativeSha256(data);
   return new Uint8Array(await crypto.subtle.digest('SHA-256', data));
 }
 

@@ -1,6 +1,7 @@
 import type { HashAlgorithm } from './hmac.ts';
 
 interface BuiltinCrypto {
+  createHash(algorithm: string): { update(data: Uint8Array): { digest(): Uint8Array } };
   createHmac(
     algorithm: string,
     key: Uint8Array | string | object,
@@ -23,6 +24,32 @@ type NativeHmac = (
  * is the same bytes, and comparisons stay constant-time in the caller.
  */
 export const nativeHmac: NativeHmac | null = loadNativeHmac();
+
+/**
+ * A synchronous SHA-256 from the same built-in module, or null where there is none. Why: the token and
+ * basic schemes compare digests, and two Web Crypto digests per check cost ~70 µs of waiting for the
+ * thread pool (14k token verifies/s one at a time) for work that takes ~1 µs inline.
+ */
+export const nativeSha256: ((data: Uint8Array) => Uint8Array<ArrayBuffer>) | null = loadNativeSha256();
+
+function builtinCrypto(): Partial<BuiltinCrypto> | undefined {
+  const runtime = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const getBuiltinModule = runtime?.getBuiltinModule;
+  if (typeof getBuiltinModule !== 'function') return undefined;
+  return getBuiltinModule.call(runtime, 'crypto') as Partial<BuiltinCrypto> | undefined;
+}
+
+function loadNativeSha256(): ((data: Uint8Array) => Uint8Array<ArrayBuffer>) | null {
+  try {
+    const builtin = builtinCrypto();
+    const createHash = builtin?.createHash;
+    if (typeof createHash !== 'function') return null;
+    return (data) => new Uint8Array(createHash.call(builtin, 'sha256').update(data).digest());
+    /* node:coverage ignore next 3 */
+  } catch {
+    return null;
+  }
+}
 
 // Node checks a raw key against KeyObject and CryptoKey on every createHmac, which costs more than the
 // HMAC itself: 110k createHmac/s with bytes against 580k/s with a KeyObject (32-byte key, 300-byte body,
@@ -54,11 +81,8 @@ function cachedKey(
 }
 
 function loadNativeHmac(): NativeHmac | null {
-  const runtime = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const getBuiltinModule = runtime?.getBuiltinModule;
-  if (typeof getBuiltinModule !== 'function') return null;
   try {
-    const builtin = getBuiltinModule.call(runtime, 'crypto') as Partial<BuiltinCrypto> | undefined;
+    const builtin = builtinCrypto();
     const createHmac = builtin?.createHmac;
     if (typeof createHmac !== 'function') return null;
     const createSecretKey = builtin?.createSecretKey;
@@ -73,6 +97,7 @@ function loadNativeHmac(): NativeHmac | null {
           .update(data)
           .digest(),
       );
+    /* node:coverage ignore next 3 */
   } catch {
     return null;
   }
