@@ -22,6 +22,13 @@ test('base64 decoding is strict: padding required, no whitespace, no url alphabe
   const bytes = Uint8Array.from({ length: 70_000 }, (_, i) => i % 251);
   assert.deepEqual(fromBase64(toBase64(bytes)), bytes);
   assert.equal(toBase64(bytes), Buffer.from(bytes).toString('base64'));
+  // Every tail the table encoder pads differently (none, one and two bytes left), and every digit.
+  for (let length = 0; length <= 7; length++) {
+    const tail = Uint8Array.from({ length }, (_, i) => 255 - i * 37);
+    assert.equal(toBase64(tail), Buffer.from(tail).toString('base64'), `length ${length}`);
+  }
+  const all = Uint8Array.from({ length: 192 }, (_, i) => (i * 4) % 256);
+  assert.equal(toBase64(all), Buffer.from(all).toString('base64'));
 });
 
 test('base64url, hex and UTF-8 round trip; bad input is undefined, not an exception', () => {

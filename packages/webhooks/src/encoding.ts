@@ -57,13 +57,33 @@ export function fromHex(text: string): Uint8Array<ArrayBuffer> | undefined {
   return out;
 }
 
-/** Standard padded base64 of bytes. */
+const BASE64_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * Standard padded base64 of bytes. Encoded by table, three bytes at a time: a signature per delivery is
+ * on the hot path, and building a binary string for `btoa` from spread arguments took three times longer.
+ */
 export function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  let out = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
+    out +=
+      BASE64_DIGITS.charAt(n >> 18) +
+      BASE64_DIGITS.charAt((n >> 12) & 63) +
+      BASE64_DIGITS.charAt((n >> 6) & 63) +
+      BASE64_DIGITS.charAt(n & 63);
   }
-  return btoa(binary);
+  const left = bytes.length - i;
+  if (left > 0) {
+    const n = ((bytes[i] as number) << 16) | (left === 2 ? (bytes[i + 1] as number) << 8 : 0);
+    out +=
+      BASE64_DIGITS.charAt(n >> 18) +
+      BASE64_DIGITS.charAt((n >> 12) & 63) +
+      (left === 2 ? BASE64_DIGITS.charAt((n >> 6) & 63) : '=') +
+      '=';
+  }
+  return out;
 }
 
 /** Unpadded base64url of bytes (JWK fields, ids). */

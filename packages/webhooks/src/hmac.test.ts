@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
 import { ed25519PrivateKey, ed25519PublicKey, ed25519PublicOf } from './ed25519.ts';
 import { utf8 } from './encoding.ts';
-import { findMatchingSecret, hmac, webHmac } from './hmac.ts';
+import { contentBytes, findMatchingSecret, hmac, webHmac } from './hmac.ts';
 import { nativeHmac } from './native-hmac.ts';
 
 test('hmac matches node:crypto for every algorithm, string and byte keys', async () => {
@@ -17,6 +17,21 @@ test('hmac matches node:crypto for every algorithm, string and byte keys', async
     assert.deepEqual(Buffer.from(await webHmac(algorithm, utf8('key'), data, `key-${algorithm}`)), expected);
   }
   assert.notEqual(nativeHmac, null, 'Node offers process.getBuiltinModule("crypto")');
+});
+
+test('content in pieces is MACed as the pieces joined, strings as UTF-8, on both paths', async () => {
+  const body = utf8('{"amount":42}');
+  const pieces = ['msg_1.1700000000.', body, '', new Uint8Array(0), '—ü'];
+  const joined = Buffer.concat([Buffer.from('msg_1.1700000000.'), body, Buffer.from('—ü')]);
+  assert.deepEqual(Buffer.from(contentBytes(pieces)), joined);
+  assert.equal(contentBytes(body), body, 'bytes are used as they are, not copied');
+  for (const algorithm of ['sha1', 'sha256', 'sha512'] as const) {
+    const expected = createHmac(algorithm, 'key').update(joined).digest();
+    assert.deepEqual(Buffer.from(await hmac(algorithm, 'key', pieces)), expected);
+    assert.deepEqual(Buffer.from(await webHmac(algorithm, 'key', pieces)), expected);
+  }
+  const mac = createHmac('sha256', 'b').update(joined).digest();
+  assert.equal(await findMatchingSecret('sha256', ['a', 'b'], pieces, [new Uint8Array(mac)]), 1);
 });
 
 test('the key cache stays bounded and correct past its size', async () => {
@@ -55,6 +70,11 @@ test('the built-in path caches keys per secret, bounded, and never mixes an id w
     Buffer.from(await hmac('sha256', text, data)),
     createHmac('sha256', text).update('x').digest(),
   );
+  // Named bytes are cached under their id, bounded the same way.
+  for (let i = 0; i < 300; i++) {
+    const mac = await hmac('sha256', utf8(`bytes-${i}`), data, `whsec_id_${i}`);
+    assert.deepEqual(Buffer.from(mac), createHmac('sha256', `bytes-${i}`).update('x').digest());
+  }
   // Anonymous bytes are not cached and still give the right answer.
   assert.deepEqual(
     Buffer.from(await hmac('sha512', utf8('anon'), data)),

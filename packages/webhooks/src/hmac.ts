@@ -1,9 +1,22 @@
-import { toBase64 } from './encoding.ts';
+import { concatBytes, toBase64, utf8 } from './encoding.ts';
 import { nativeHmac, nativeSha256 } from './native-hmac.ts';
 import { timingSafeEqual } from './timing-safe-equal.ts';
 
 /** Hash functions the HMAC schemes use. */
 export type HashAlgorithm = 'sha1' | 'sha256' | 'sha512';
+
+/**
+ * What an HMAC covers: bytes, or pieces taken as if concatenated (a string counts as its UTF-8 bytes).
+ * Pieces let a scheme sign `{prefix}{body}` without copying the body: the built-in HMAC is fed each
+ * piece in turn, and only the Web Crypto path, which takes one buffer, joins them.
+ */
+export type MacContent = Uint8Array<ArrayBuffer> | readonly (string | Uint8Array)[];
+
+/** The bytes of `content`, joined when it comes in pieces. */
+export function contentBytes(content: MacContent): Uint8Array<ArrayBuffer> {
+  if (content instanceof Uint8Array) return content;
+  return concatBytes(...content.map((piece) => (typeof piece === 'string' ? utf8(piece) : piece)));
+}
 
 const WEB_NAMES: Record<HashAlgorithm, string> = { sha1: 'SHA-1', sha256: 'SHA-256', sha512: 'SHA-512' };
 
@@ -44,7 +57,7 @@ export function hmacKey(
 export async function hmac(
   algorithm: HashAlgorithm,
   secret: Uint8Array | string,
-  data: Uint8Array<ArrayBuffer>,
+  data: MacContent,
   id?: string,
 ): Promise<Uint8Array<ArrayBuffer>> {
   if (nativeHmac !== null) return nativeHmac(algorithm, secret, data, id);
@@ -55,11 +68,11 @@ export async function hmac(
 export async function webHmac(
   algorithm: HashAlgorithm,
   secret: Uint8Array | string,
-  data: Uint8Array<ArrayBuffer>,
+  data: MacContent,
   id?: string,
 ): Promise<Uint8Array<ArrayBuffer>> {
   const key = await hmacKey(algorithm, secret, id);
-  return new Uint8Array(await crypto.subtle.sign('HMAC', key, data));
+  return new Uint8Array(await crypto.subtle.sign('HMAC', key, contentBytes(data)));
 }
 
 /** SHA-256 digest of `data`. */
@@ -75,7 +88,7 @@ export async function sha256(data: Uint8Array<ArrayBuffer>): Promise<Uint8Array<
 export async function findMatchingSecret(
   algorithm: HashAlgorithm,
   secrets: readonly (Uint8Array | string)[],
-  content: Uint8Array<ArrayBuffer>,
+  content: MacContent,
   candidates: readonly Uint8Array[],
 ): Promise<number | undefined> {
   for (const [index, secret] of secrets.entries()) {

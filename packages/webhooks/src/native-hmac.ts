@@ -1,18 +1,20 @@
-import type { HashAlgorithm } from './hmac.ts';
+import type { HashAlgorithm, MacContent } from './hmac.ts';
+
+interface Digester {
+  update(data: Uint8Array | string): Digester;
+  digest(): Uint8Array;
+}
 
 interface BuiltinCrypto {
-  createHash(algorithm: string): { update(data: Uint8Array): { digest(): Uint8Array } };
-  createHmac(
-    algorithm: string,
-    key: Uint8Array | string | object,
-  ): { update(data: Uint8Array): { digest(): Uint8Array } };
+  createHash(algorithm: string): Digester;
+  createHmac(algorithm: string, key: Uint8Array | string | object): Digester;
   createSecretKey?(key: Uint8Array): object;
 }
 
 type NativeHmac = (
   algorithm: HashAlgorithm,
   secret: Uint8Array | string,
-  data: Uint8Array,
+  data: MacContent,
   id?: string,
 ) => Uint8Array<ArrayBuffer>;
 
@@ -56,28 +58,38 @@ function loadNativeSha256(): ((data: Uint8Array) => Uint8Array<ArrayBuffer>) | n
 // Node 24). So KeyObjects are cached per (algorithm, secret), bounded, oldest evicted, like the Web
 // Crypto keys in hmac.ts. A KeyObject is only bytes (no algorithm), so the name is the secret alone. Only
 // named secrets are cached (a string, or bytes decoded from the string `id`): naming anonymous bytes would
-// cost an encoding per call.
+// cost an encoding per call. Two maps, not one with prefixed names: a provider's string secret may spell
+// the same text as a `whsec_` id whose bytes differ, and a name built per call costs a string and its hash
+// on every sign (the caller's own string keeps its hash from one call to the next).
 const MAX_KEYS = 256;
-const keyObjects = new Map<string, object>();
+const byId = new Map<string, object>();
+const byText = new Map<string, object>();
 
 function cachedKey(
   createSecretKey: (key: Uint8Array) => object,
   secret: Uint8Array | string,
   id: string | undefined,
 ): object | Uint8Array | string {
-  // Namespaced: a provider's string secret may spell the same text as a `whsec_` id whose bytes differ.
-  const name = id !== undefined ? `i:${id}` : typeof secret === 'string' ? `s:${secret}` : undefined;
-  if (name === undefined) return secret;
-  let key = keyObjects.get(name);
+  const cache = id !== undefined ? byId : typeof secret === 'string' ? byText : undefined;
+  const name = id ?? secret;
+  if (cache === undefined || typeof name !== 'string') return secret;
+  let key = cache.get(name);
   if (key === undefined) {
     key = createSecretKey(typeof secret === 'string' ? new TextEncoder().encode(secret) : secret);
-    if (keyObjects.size >= MAX_KEYS) {
-      const oldest = keyObjects.keys().next().value;
-      if (oldest !== undefined) keyObjects.delete(oldest);
+    if (cache.size >= MAX_KEYS) {
+      const oldest = cache.keys().next().value;
+      if (oldest !== undefined) cache.delete(oldest);
     }
-    keyObjects.set(name, key);
+    cache.set(name, key);
   }
   return key;
+}
+
+/** Feeds `data` (bytes, or pieces as if concatenated) to a hash or HMAC and returns the digest. */
+function digestOf(digester: Digester, data: MacContent): Uint8Array<ArrayBuffer> {
+  if (data instanceof Uint8Array) digester.update(data);
+  else for (const piece of data) digester.update(piece);
+  return new Uint8Array(digester.digest());
 }
 
 function loadNativeHmac(): NativeHmac | null {
@@ -88,15 +100,11 @@ function loadNativeHmac(): NativeHmac | null {
     const createSecretKey = builtin?.createSecretKey;
     /* node:coverage ignore next 4 */
     if (typeof createSecretKey !== 'function') {
-      return (algorithm, secret, data) => new Uint8Array(createHmac(algorithm, secret).update(data).digest());
+      return (algorithm, secret, data) => digestOf(createHmac.call(builtin, algorithm, secret), data);
     }
     const toKey = createSecretKey.bind(builtin);
     return (algorithm, secret, data, id) =>
-      new Uint8Array(
-        createHmac(algorithm, cachedKey(toKey, secret, id))
-          .update(data)
-          .digest(),
-      );
+      digestOf(createHmac.call(builtin, algorithm, cachedKey(toKey, secret, id)), data);
     /* node:coverage ignore next 3 */
   } catch {
     return null;

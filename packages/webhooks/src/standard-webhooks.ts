@@ -1,7 +1,7 @@
 import { ed25519PrivateKey, ed25519PublicKey, ed25519PublicOf } from './ed25519.ts';
-import { concatBytes, fromBase64, toBase64, utf8 } from './encoding.ts';
+import { fromBase64, toBase64 } from './encoding.ts';
 import { failure, type VerifyResult, WebhookError } from './errors.ts';
-import { hmac } from './hmac.ts';
+import { contentBytes, hmac, type MacContent } from './hmac.ts';
 import { type ParsedKey, parseKey } from './keys.ts';
 import { rawBytes } from './raw-body.ts';
 import type { SchemeConfig, WebhookRequest } from './scheme.ts';
@@ -49,8 +49,8 @@ export interface StandardSignInput {
   readonly now?: () => number;
 }
 
-function signedContent(id: string, timestamp: number | string, body: Uint8Array): Uint8Array<ArrayBuffer> {
-  return concatBytes(utf8(`${id}.${timestamp}.`), body);
+function signedContent(id: string, timestamp: number | string, body: Uint8Array): MacContent {
+  return [`${id}.${timestamp}.`, body];
 }
 
 /**
@@ -89,7 +89,8 @@ export async function sign(
     if (key.kind === 'symmetric') {
       signatures.push(`v1,${toBase64(await hmac('sha256', key.key, content, key.secret))}`);
     } else {
-      const signature = await crypto.subtle.sign('Ed25519', await ed25519PrivateKey(key.seed), content);
+      const privateKey = await ed25519PrivateKey(key.seed);
+      const signature = await crypto.subtle.sign('Ed25519', privateKey, contentBytes(content));
       signatures.push(`v1a,${toBase64(new Uint8Array(signature))}`);
     }
   }
@@ -108,11 +109,12 @@ export async function sign(
 async function ed25519Verifies(
   key: Exclude<ParsedKey, { kind: 'symmetric' }>,
   signature: Uint8Array<ArrayBuffer>,
-  content: Uint8Array<ArrayBuffer>,
+  content: MacContent,
 ): Promise<boolean> {
   try {
     const raw = key.kind === 'ed25519-public' ? key.key : await ed25519PublicOf(key.seed);
-    return await crypto.subtle.verify('Ed25519', await ed25519PublicKey(raw), signature, content);
+    const publicKey = await ed25519PublicKey(raw);
+    return await crypto.subtle.verify('Ed25519', publicKey, signature, contentBytes(content));
     /* node:coverage ignore next 3 */
   } catch {
     return false;

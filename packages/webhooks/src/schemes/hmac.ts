@@ -1,6 +1,6 @@
-import { concatBytes, fromBase64, fromHex, toBase64, toHex, utf8 } from '../encoding.ts';
+import { fromBase64, fromHex, toBase64, toHex } from '../encoding.ts';
 import { failure, type VerifyFailure, type VerifyResult, WebhookError } from '../errors.ts';
-import { findMatchingSecret, hmac } from '../hmac.ts';
+import { findMatchingSecret, hmac, type MacContent } from '../hmac.ts';
 import { rawBytes } from '../raw-body.ts';
 import type { Scheme, SchemeConfig, WebhookRequest } from '../scheme.ts';
 import {
@@ -29,7 +29,7 @@ function content(
   config: SchemeConfig,
   body: Uint8Array<ArrayBuffer>,
   timestamp: string | undefined,
-): Uint8Array<ArrayBuffer> | VerifyFailure {
+): MacContent | VerifyFailure {
   if (timestamp === undefined) return body;
   const template = config.signedContent ?? DEFAULT_SIGNED_CONTENT;
   const pieces = template.split('{body}');
@@ -41,7 +41,7 @@ function content(
     );
   }
   const [before = '', after = ''] = pieces.map((piece) => piece.replaceAll('{timestamp}', timestamp));
-  return concatBytes(utf8(before), body, utf8(after));
+  return [before, body, after];
 }
 
 async function verifyHmac(request: WebhookRequest, config: SchemeConfig): Promise<VerifyResult> {

@@ -1,4 +1,4 @@
-import { concatBytes, fromHex, toHex, utf8 } from '../encoding.ts';
+import { fromHex, toHex } from '../encoding.ts';
 import { failure, type VerifyResult } from '../errors.ts';
 import { findMatchingSecret, hmac } from '../hmac.ts';
 import { rawBytes } from '../raw-body.ts';
@@ -38,7 +38,7 @@ async function verifySlack(request: WebhookRequest, config: SchemeConfig): Promi
   }
   const late = checkTolerance(timestamp, nowMs(config), config.toleranceSeconds);
   if (late) return late;
-  const content = concatBytes(utf8(`v0:${ts}:`), body);
+  const content = [`v0:${ts}:`, body];
   const index = await findMatchingSecret('sha256', secrets, content, [signature]);
   if (index === undefined) {
     return failure(
@@ -60,7 +60,7 @@ export const slackScheme: Scheme = {
   sign: async (request, config) => {
     const secret = signingSecrets(config)[0] as string;
     const timestamp = request.timestamp ?? Math.floor(nowMs(config) / 1000);
-    const content = concatBytes(utf8(`v0:${timestamp}:`), bytesToSign(request.body));
+    const content = [`v0:${timestamp}:`, bytesToSign(request.body)];
     return {
       [SIGNATURE]: `v0=${toHex(await hmac('sha256', secret, content))}`,
       [TIMESTAMP]: String(timestamp),

@@ -1,4 +1,4 @@
-import { concatBytes, fromHex, toHex, utf8 } from '../encoding.ts';
+import { fromHex, toHex } from '../encoding.ts';
 import { failure, type VerifyResult } from '../errors.ts';
 import { findMatchingSecret, hmac } from '../hmac.ts';
 import { rawBytes } from '../raw-body.ts';
@@ -64,7 +64,7 @@ async function verifyStripe(request: WebhookRequest, config: SchemeConfig): Prom
   }
   const late = checkTolerance(timestamp, nowMs(config), config.toleranceSeconds);
   if (late) return late;
-  const content = concatBytes(utf8(`${t}.`), body);
+  const content = [`${t}.`, body];
   const index = await findMatchingSecret('sha256', secrets, content, v1);
   if (index === undefined) {
     return failure(
@@ -86,7 +86,7 @@ export const stripeScheme: Scheme = {
   sign: async (request, config) => {
     const secrets = signingSecrets(config);
     const timestamp = request.timestamp ?? Math.floor(nowMs(config) / 1000);
-    const content = concatBytes(utf8(`${timestamp}.`), bytesToSign(request.body));
+    const content = [`${timestamp}.`, bytesToSign(request.body)];
     const parts = [`t=${timestamp}`];
     for (const secret of secrets) parts.push(`v1=${toHex(await hmac('sha256', secret, content))}`);
     return { [HEADER]: parts.join(',') };
