@@ -1,22 +1,10 @@
-import { concatBytes, toBase64, utf8 } from './encoding.ts';
+import { toBase64 } from './encoding.ts';
+import { contentBytes, type MacContent } from './mac-content.ts';
 import { nativeHmac, nativeSha256 } from './native-hmac.ts';
 import { timingSafeEqual } from './timing-safe-equal.ts';
 
 /** Hash functions the HMAC schemes use. */
 export type HashAlgorithm = 'sha1' | 'sha256' | 'sha512';
-
-/**
- * What an HMAC covers: bytes, or pieces taken as if concatenated (a string counts as its UTF-8 bytes).
- * Pieces let a scheme sign `{prefix}{body}` without copying the body: the built-in HMAC is fed each
- * piece in turn, and only the Web Crypto path, which takes one buffer, joins them.
- */
-export type MacContent = Uint8Array<ArrayBuffer> | readonly (string | Uint8Array)[];
-
-/** The bytes of `content`, joined when it comes in pieces. */
-export function contentBytes(content: MacContent): Uint8Array<ArrayBuffer> {
-  if (content instanceof Uint8Array) return content;
-  return concatBytes(...content.map((piece) => (typeof piece === 'string' ? utf8(piece) : piece)));
-}
 
 const WEB_NAMES: Record<HashAlgorithm, string> = { sha1: 'SHA-1', sha256: 'SHA-256', sha512: 'SHA-512' };
 

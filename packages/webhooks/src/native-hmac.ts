@@ -1,4 +1,5 @@
-import type { HashAlgorithm, MacContent } from './hmac.ts';
+import type { HashAlgorithm } from './hmac.ts';
+import { isPieces, type MacContent } from './mac-content.ts';
 
 interface Digester {
   update(data: Uint8Array | string): Digester;
@@ -87,8 +88,8 @@ function cachedKey(
 
 /** Feeds `data` (bytes, or pieces as if concatenated) to a hash or HMAC and returns the digest. */
 function digestOf(digester: Digester, data: MacContent): Uint8Array<ArrayBuffer> {
-  if (data instanceof Uint8Array) digester.update(data);
-  else for (const piece of data) digester.update(piece);
+  if (isPieces(data)) for (const piece of data) digester.update(piece);
+  else digester.update(data);
   return new Uint8Array(digester.digest());
 }
 

@@ -1,8 +1,9 @@
 import { ed25519PrivateKey, ed25519PublicKey, ed25519PublicOf } from './ed25519.ts';
 import { fromBase64, toBase64 } from './encoding.ts';
 import { failure, type VerifyResult, WebhookError } from './errors.ts';
-import { contentBytes, hmac, type MacContent } from './hmac.ts';
+import { hmac } from './hmac.ts';
 import { type ParsedKey, parseKey } from './keys.ts';
+import { contentBytes, type MacContent } from './mac-content.ts';
 import { rawBytes } from './raw-body.ts';
 import type { SchemeConfig, WebhookRequest } from './scheme.ts';
 import {

@@ -1,6 +1,7 @@
 import { fromBase64, fromHex, toBase64, toHex } from '../encoding.ts';
 import { failure, type VerifyFailure, type VerifyResult, WebhookError } from '../errors.ts';
-import { findMatchingSecret, hmac, type MacContent } from '../hmac.ts';
+import { findMatchingSecret, hmac } from '../hmac.ts';
+import type { MacContent } from '../mac-content.ts';
 import { rawBytes } from '../raw-body.ts';
 import type { Scheme, SchemeConfig, WebhookRequest } from '../scheme.ts';
 import {
