@@ -1,10 +1,10 @@
 // Verified ingest throughput: Hookline's `/in/{token}` with an HMAC source (X-Signature, SHA-256 hex),
-// 1 KiB JSON bodies, one routed endpoint, on SQLite (and PostgreSQL when HOOKLINE_TEST_PG_URL is set and answers; skipped with the reason otherwise),
-// against a bare node:http server that answers 200 without reading anything into memory (and, for
-// reference, plain Fastify reading the body and answering 200), measured in
-// the same run by the same load generator (undici Pool, 64 keep-alive connections). Servers run in
-// child processes (this file re-run with a role argument) so the generator never shares their event
-// loop. Rounds alternate between servers and medians are compared. Then p99 latency at half the
+// 1 KiB JSON bodies, one routed endpoint, on SQLite (and PostgreSQL when HOOKLINE_TEST_PG_URL is set and
+// answers; skipped with the reason otherwise), against a bare node:http server that answers 200 without
+// reading anything into memory (and, for reference, plain Fastify reading the body and answering 200),
+// measured in the same run by the same load generator (undici Pool, 64 keep-alive connections). Servers
+// run in child processes (this file re-run with a role argument) so the generator never shares their
+// event loop. Rounds alternate between servers and medians are compared. Then p99 latency at half the
 // measured Hookline rate (open loop). Side by side, the seeds' Flask receiver (X-Signature HMAC check,
 // stores nothing) under gunicorn with 4 sync workers, when Debian's `gunicorn` and `python3-flask` are
 // installed. Each server's CPU per request (Linux /proc, median of the rounds) is reported too: steadier
