@@ -8,7 +8,10 @@
 // measured Hookline rate (open loop). Side by side, the seeds' Flask receiver (X-Signature HMAC check,
 // stores nothing) under gunicorn with 4 sync workers, when Debian's `gunicorn` and `python3-flask` are
 // installed. Each server's CPU per request (Linux /proc, median of the rounds) is reported too: steadier
-// than requests/s on a shared machine. Progress on stderr, one JSON object as the last line of stdout.
+// than requests/s on a shared machine. On SQLite, a reference splits the gap to the bare server: the same
+// Hookline ingest path (read, verify, parse, route, answer) with the store's insert replaced by one that
+// keeps nothing and answers at once, so `withoutStore` is what the ratio would be if storing were free.
+// Progress on stderr, one JSON object as the last line of stdout.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
@@ -58,7 +61,8 @@ async function serveFastify(): Promise<void> {
   process.stdout.write(`${typeof address === 'object' && address ? address.port : 0} /bench\n`);
 }
 
-async function serveHookline(engine: 'sqlite' | 'postgres'): Promise<void> {
+/** `storeless`: the insert keeps nothing and resolves at once (the reference described at the top). */
+async function serveHookline(engine: 'sqlite' | 'postgres', storeless = false): Promise<void> {
   const { buildApp } = await import('../src/app.ts');
   const { defaultConfig } = await import('../src/config.ts');
   const { createRouter } = await import('../src/delivery/router.ts');
@@ -99,6 +103,28 @@ async function serveHookline(engine: 'sqlite' | 'postgres'): Promise<void> {
   await raw.migrate();
   // As main.ts runs it: source and endpoint secrets encrypted at rest, decrypted once per cache fill.
   const store = encryptingStore(raw, createSecretCipher({ current: generateEncryptionKey() }), newId);
+  if (storeless) {
+    store.insertMessage = async (input) => ({
+      duplicate: false,
+      deliveryIds: input.deliveries.map(() => newId('dlv')),
+      message: {
+        id: newId('msg'),
+        tenant: input.tenant ?? null,
+        eventType: input.eventType,
+        eventId: input.eventId ?? null,
+        channels: input.channels ?? [],
+        sourceId: input.sourceId ?? null,
+        subPath: input.subPath ?? null,
+        headers: input.headers ?? {},
+        contentType: input.contentType,
+        body: input.body,
+        idempotencyKey: input.idempotencyKey ?? null,
+        dedupKey: input.dedupKey ?? null,
+        traceParent: input.traceParent ?? null,
+        createdAt: clock(),
+      },
+    });
+  }
   const router = createRouter(store, { clock });
   const app = await buildApp({
     store,
@@ -339,19 +365,23 @@ async function stop(target: Target): Promise<void> {
 async function compare(engine: 'sqlite' | 'postgres', budgetMs: number) {
   const bare = await start('serve-bare');
   const hookline = await start(`serve-hookline-${engine}`);
-  // The framework reference is the same for both engines: measured once, in the SQLite run.
+  // The framework and store-less references are the same for both engines: measured once, on SQLite.
   const fastify = engine === 'sqlite' ? await start('serve-fastify') : null;
+  const storeless = engine === 'sqlite' ? await start('serve-hookline-storeless') : null;
   const began = performance.now();
   process.stderr.write(`${engine}: warm-up\n`);
   await throughput(bare, WARM_UP_REQUESTS);
   await throughput(hookline, WARM_UP_REQUESTS);
   if (fastify) await throughput(fastify, WARM_UP_REQUESTS);
+  if (storeless) await throughput(storeless, WARM_UP_REQUESTS);
   const bareRates: number[] = [];
   const hooklineRates: number[] = [];
   const fastifyRates: number[] = [];
+  const storelessRates: number[] = [];
   for (let round = 0; round < ROUNDS && performance.now() - began < budgetMs; round++) {
     bareRates.push(await throughput(bare, REQUESTS_PER_ROUND));
     if (fastify) fastifyRates.push(await throughput(fastify, REQUESTS_PER_ROUND));
+    if (storeless) storelessRates.push(await throughput(storeless, REQUESTS_PER_ROUND));
     hooklineRates.push(await throughput(hookline, REQUESTS_PER_ROUND));
     process.stderr.write(
       `${engine} round ${round + 1}: bare ${bareRates.at(-1)}/s, hookline ${hooklineRates.at(-1)}/s\n`,
@@ -364,6 +394,7 @@ async function compare(engine: 'sqlite' | 'postgres', budgetMs: number) {
   await stop(bare);
   await stop(hookline);
   if (fastify) await stop(fastify);
+  if (storeless) await stop(storeless);
   const bareMedian = median(bareRates);
   const bareCpu = serverCpu(bare.name);
   const hooklineCpu = serverCpu(hookline.name);
@@ -395,15 +426,27 @@ async function compare(engine: 'sqlite' | 'postgres', budgetMs: number) {
       bare: bareCpu,
       hookline: hooklineCpu,
       ...(fastify ? { plainFastify: serverCpu(fastify.name) } : {}),
+      ...(storeless ? { hooklineWithoutStore: serverCpu(storeless.name) } : {}),
     },
     cpuRatioBareToHookline:
       bareCpu === null || hooklineCpu === null ? null : Math.round((bareCpu / hooklineCpu) * 100) / 100,
     latencyAtHalfPeak: { requestsPerSecond: halfRate, p50Ms: atHalf.p50, p99Ms: atHalf.p99 },
-    rounds: { bare: bareRates, hookline: hooklineRates, ...(fastify ? { plainFastify: fastifyRates } : {}) },
+    rounds: {
+      bare: bareRates,
+      hookline: hooklineRates,
+      ...(fastify ? { plainFastify: fastifyRates } : {}),
+      ...(storeless ? { hooklineWithoutStore: storelessRates } : {}),
+    },
     ...(fastify
       ? {
           plainFastifyRequestsPerSecond: median(fastifyRates),
           ratioHooklineToPlainFastify: Math.round((peak / median(fastifyRates)) * 100) / 100,
+        }
+      : {}),
+    ...(storeless
+      ? {
+          hooklineWithoutStoreRequestsPerSecond: median(storelessRates),
+          ratioWithoutStoreToBare: Math.round((median(storelessRates) / bareMedian) * 100) / 100,
         }
       : {}),
     ...(engine === 'sqlite' ? { seedsFlaskGunicorn4Workers: flask } : {}),
@@ -415,6 +458,7 @@ if (role === 'serve-bare') await serveBare();
 else if (role === 'serve-fastify') await serveFastify();
 else if (role === 'serve-hookline-sqlite') await serveHookline('sqlite');
 else if (role === 'serve-hookline-postgres') await serveHookline('postgres');
+else if (role === 'serve-hookline-storeless') await serveHookline('sqlite', true);
 else {
   const pgUrl = process.env.HOOKLINE_TEST_PG_URL;
   const pgSkipped = pgUrl ? await postgresUnreachable(pgUrl) : 'HOOKLINE_TEST_PG_URL is not set';
