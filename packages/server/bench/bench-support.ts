@@ -115,6 +115,12 @@ export async function quiesce(pid: number | undefined, maxMs = 3_000): Promise<v
   }
 }
 
+/**
+ * The PostgreSQL server a benchmark creates its throwaway databases on: `HOOKLINE_TEST_PG_URL`, or the local
+ * default, so `npm run bench` reports both engines wherever one runs (and says why it skipped otherwise).
+ */
+export const BENCH_PG_URL = process.env.HOOKLINE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
 /** Null when PostgreSQL answers at `url` within 2 s, else why not (a benchmark skips it with that reason). */
 export async function postgresUnreachable(url: string): Promise<string | null> {
   const { default: pg } = await import('pg');

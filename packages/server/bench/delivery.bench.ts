@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Agent, Pool, request } from 'undici';
 import {
+  BENCH_PG_URL,
   cpuMicros,
   getJson,
   median,
@@ -289,7 +290,7 @@ async function benchEngine(
 }
 
 async function withPostgresDatabase<T>(fn: (url: string) => Promise<T>): Promise<T | { skipped: string }> {
-  const adminUrl = process.env.HOOKLINE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const adminUrl = BENCH_PG_URL;
   const unreachable = await postgresUnreachable(adminUrl);
   if (unreachable !== null) return { skipped: unreachable };
   const { default: pg } = await import('pg');

@@ -1,17 +1,18 @@
 // Verified ingest throughput: Hookline's `/in/{token}` with an HMAC source (X-Signature, SHA-256 hex),
-// 1 KiB JSON bodies, one routed endpoint, on SQLite (and PostgreSQL when HOOKLINE_TEST_PG_URL is set and
-// answers; skipped with the reason otherwise), against a bare node:http server that answers 200 without
-// reading anything into memory (and, for reference, plain Fastify reading the body and answering 200),
-// measured in the same run by the same load generator (undici Pool, 64 keep-alive connections). Servers
-// run in child processes (this file re-run with a role argument) so the generator never shares their
-// event loop. Rounds alternate between servers and medians are compared. Then p99 latency at half the
-// measured Hookline rate (open loop). Side by side, the seeds' Flask receiver (X-Signature HMAC check,
-// stores nothing) under gunicorn with 4 sync workers, when Debian's `gunicorn` and `python3-flask` are
-// installed. Each server's CPU per request (Linux /proc, median of the rounds) is reported too: steadier
-// than requests/s on a shared machine. On SQLite, a reference splits the gap to the bare server: the same
-// Hookline ingest path (read, verify, parse, route, answer) with the store's insert replaced by one that
-// keeps nothing and answers at once, so `withoutStore` is what the ratio would be if storing were free.
-// Progress on stderr, one JSON object as the last line of stdout.
+// 1 KiB JSON bodies, one routed endpoint, on SQLite (and PostgreSQL: HOOKLINE_TEST_PG_URL or the local
+// default, in a throwaway database; skipped with the reason when unreachable), against a bare node:http
+// server that answers 200 without reading anything into memory (and, for reference, plain Fastify
+// reading the body and answering 200), measured in the same run by the same load generator (undici Pool,
+// 64 keep-alive connections). Servers run in child processes (this file re-run with a role argument) so
+// the generator never shares their event loop. Rounds alternate between servers and medians are
+// compared. Then p99 latency at half the measured Hookline rate (open loop). Side by side, the seeds'
+// Flask receiver (X-Signature HMAC check, stores nothing) under gunicorn with 4 sync workers, when
+// Debian's `gunicorn` and `python3-flask` are installed. Each server's CPU per request (Linux /proc,
+// median of the rounds) is reported too: steadier than requests/s on a shared machine. On SQLite, a
+// reference splits the gap to the bare server: the same Hookline ingest path (read, verify, parse,
+// route, answer) with the store's insert replaced by one that keeps nothing and answers at once, so
+// `ratioWithoutStoreToBare` is what the ratio would be if storing were free. Progress on stderr, one JSON
+// object as the last line of stdout.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
@@ -21,7 +22,7 @@ import { connect, createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { cpuMicros, postgresUnreachable } from './bench-support.ts';
+import { BENCH_PG_URL, cpuMicros, postgresUnreachable } from './bench-support.ts';
 
 const CONNECTIONS = 64;
 const ROUNDS = 3;
@@ -81,7 +82,7 @@ async function serveHookline(engine: 'sqlite' | 'postgres', storeless = false): 
   let drop: (() => Promise<void>) | null = null;
   if (engine === 'postgres') {
     const { default: pg } = await import('pg');
-    const admin = process.env.HOOKLINE_TEST_PG_URL as string;
+    const admin = BENCH_PG_URL;
     const database = `hookline_bench_${Date.now().toString(36)}`;
     const client = new pg.Client({ connectionString: admin });
     await client.connect();
@@ -460,8 +461,7 @@ else if (role === 'serve-hookline-sqlite') await serveHookline('sqlite');
 else if (role === 'serve-hookline-postgres') await serveHookline('postgres');
 else if (role === 'serve-hookline-storeless') await serveHookline('sqlite', true);
 else {
-  const pgUrl = process.env.HOOKLINE_TEST_PG_URL;
-  const pgSkipped = pgUrl ? await postgresUnreachable(pgUrl) : 'HOOKLINE_TEST_PG_URL is not set';
+  const pgSkipped = await postgresUnreachable(BENCH_PG_URL);
   const sqlite = await compare('sqlite', pgSkipped === null ? BUDGET_MS / 2 : BUDGET_MS);
   const postgres = pgSkipped === null ? await compare('postgres', BUDGET_MS / 2) : `skipped: ${pgSkipped}`;
   console.log(

@@ -10,8 +10,9 @@ import { createIdGenerator } from '../src/ids.ts';
 import { createPostgresStore } from '../src/store/postgres/create-postgres-store.ts';
 import { createTestDatabase, type TestDatabase } from '../src/store/postgres/test-database.ts';
 import type { NewMessage, Store } from '../src/store/store.ts';
+import { BENCH_PG_URL } from './bench-support.ts';
 
-const ADMIN = process.env.HOOKLINE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ADMIN = BENCH_PG_URL;
 const CALLERS = 64;
 const POOL = 8;
 const INSERTS = 16_000;

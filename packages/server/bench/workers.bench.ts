@@ -21,7 +21,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { Pool, request } from 'undici';
 import { type HooklineProcess, killAll, startHookline } from '../src/test-support/hookline-process.ts';
-import { cpuMicros, median } from './bench-support.ts';
+import { BENCH_PG_URL, cpuMicros, median } from './bench-support.ts';
 
 const ENDPOINTS = 3;
 const WORKER_COUNTS = [1, 2, 4];
@@ -40,7 +40,7 @@ const PAYLOAD = {
   currency: 'eur',
   items: [{ sku: 'a-1', qty: 2 }],
 };
-const ADMIN_URL = process.env.HOOKLINE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ADMIN_URL = BENCH_PG_URL;
 
 const log = (text: string) => process.stderr.write(`workers bench: ${text}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
