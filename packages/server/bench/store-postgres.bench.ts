@@ -1,6 +1,7 @@
 // The PostgreSQL store under load, each part in its own throwaway database, against baselines measured in
 // the same run: a naive one-transaction-per-message writer on the same pool size, and graphile-worker's
 // queue (addJob, and its worker completing no-op jobs). Prints one JSON object as the last stdout line.
+// Skipped, with the reason, when PostgreSQL does not answer at HOOKLINE_TEST_PG_URL (or the local default).
 // Usage: HOOKLINE_TEST_PG_URL=postgres://postgres@127.0.0.1:5432/postgres node packages/server/bench/store-postgres.bench.ts
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -10,7 +11,7 @@ import { createIdGenerator } from '../src/ids.ts';
 import { createPostgresStore } from '../src/store/postgres/create-postgres-store.ts';
 import { createTestDatabase, type TestDatabase } from '../src/store/postgres/test-database.ts';
 import type { NewMessage, Store } from '../src/store/store.ts';
-import { BENCH_PG_URL } from './bench-support.ts';
+import { BENCH_PG_URL, postgresUnreachable } from './bench-support.ts';
 
 const ADMIN = BENCH_PG_URL;
 const CALLERS = 64;
@@ -321,6 +322,11 @@ function quietLogger() {
   })() as unknown as NonNullable<Parameters<typeof run>[0]['logger']>;
 }
 
+const unreachable = await postgresUnreachable(ADMIN);
+if (unreachable !== null) {
+  process.stdout.write(`${JSON.stringify({ benchmark: 'store-postgres', skipped: unreachable })}\n`);
+  process.exit(0);
+}
 const started = performance.now();
 const lap = (what: string) => log(`${what} done at ${round((performance.now() - started) / 1000, 1)} s`);
 const ours = await ourInserts();
