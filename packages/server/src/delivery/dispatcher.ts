@@ -148,7 +148,7 @@ export class Dispatcher implements LocalWorker {
     if (!this.#running) return false;
     const endpoint = this.#endpoints.get(endpointId);
     if (!endpoint || this.#held.has(endpointId)) return false;
-    if (this.#inFlight.size + this.#heldTotal + this.#reservedTotal >= this.#o.concurrency) return false;
+    if (this.#room() <= 0) return false;
     const reserved = this.#reserved.get(endpointId) ?? 0;
     const active = this.#limiter.activeCount(endpointId);
     if (active + reserved >= this.#limits(endpoint).maxConcurrency) return false;
@@ -280,7 +280,7 @@ export class Dispatcher implements LocalWorker {
 
   async #run(): Promise<void> {
     while (this.#running) {
-      const capacity = this.#o.concurrency - this.#inFlight.size - this.#heldTotal - this.#reservedTotal;
+      const capacity = this.#room();
       if (capacity <= 0) {
         await this.#sleep(this.#o.pollIntervalMs);
         continue;
@@ -511,6 +511,11 @@ export class Dispatcher implements LocalWorker {
     // grows large, after which the endpoint rows' failingSince answers until attempts refill it.
     if (this.#failing.size >= 10_000 && !this.#failing.has(endpointId)) this.#failing.clear();
     this.#failing.set(endpointId, failing);
+  }
+
+  /** Deliveries this worker may still take: attempts out, jobs held and places reserved all count. */
+  #room(): number {
+    return this.#o.concurrency - this.#inFlight.size - this.#heldTotal - this.#reservedTotal;
   }
 
   #busyEndpoints(): string[] {
