@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Agent, Pool, request } from 'undici';
+import { createTestDatabase } from '../src/store/postgres/test-database.ts';
 import {
   BENCH_PG_URL,
   cpuMicros,
@@ -290,27 +291,13 @@ async function benchEngine(
 }
 
 async function withPostgresDatabase<T>(fn: (url: string) => Promise<T>): Promise<T | { skipped: string }> {
-  const adminUrl = BENCH_PG_URL;
-  const unreachable = await postgresUnreachable(adminUrl);
+  const unreachable = await postgresUnreachable(BENCH_PG_URL);
   if (unreachable !== null) return { skipped: unreachable };
-  const { default: pg } = await import('pg');
-  const database = `hookline_bench_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
+  const database = await createTestDatabase(BENCH_PG_URL, 'bench');
   try {
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
+    return await fn(database.url);
   } finally {
-    await admin.end().catch(() => {});
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  try {
-    return await fn(url.toString());
-  } finally {
-    const dropper = new pg.Client({ connectionString: adminUrl });
-    await dropper.connect();
-    await dropper.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await dropper.end();
+    await database.drop();
   }
 }
 

@@ -82,22 +82,10 @@ async function serveHookline(engine: 'sqlite' | 'postgres', storeless = false): 
   let url = `sqlite://${join(dir, 'bench.db')}`;
   let drop: (() => Promise<void>) | null = null;
   if (engine === 'postgres') {
-    const { default: pg } = await import('pg');
-    const admin = BENCH_PG_URL;
-    const database = `hookline_bench_${Date.now().toString(36)}`;
-    const client = new pg.Client({ connectionString: admin });
-    await client.connect();
-    await client.query(`CREATE DATABASE ${database}`);
-    await client.end();
-    const target = new URL(admin);
-    target.pathname = `/${database}`;
-    url = target.toString();
-    drop = async () => {
-      const dropper = new pg.Client({ connectionString: admin });
-      await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await dropper.end();
-    };
+    const { createTestDatabase } = await import('../src/store/postgres/test-database.ts');
+    const database = await createTestDatabase(BENCH_PG_URL, 'bench');
+    url = database.url;
+    drop = database.drop;
   }
   const clock = Date.now;
   const newId = createIdGenerator(clock);

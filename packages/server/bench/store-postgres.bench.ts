@@ -13,7 +13,6 @@ import { createTestDatabase, type TestDatabase } from '../src/store/postgres/tes
 import type { NewMessage, Store } from '../src/store/store.ts';
 import { BENCH_PG_URL, postgresUnreachable } from './bench-support.ts';
 
-const ADMIN = BENCH_PG_URL;
 const CALLERS = 64;
 const POOL = 8;
 const INSERTS = 16_000;
@@ -56,7 +55,7 @@ async function closedLoop(total: number, callers: number, fn: () => Promise<unkn
 }
 
 async function withDatabase<T>(fn: (db: TestDatabase) => Promise<T>): Promise<T> {
-  const db = await createTestDatabase(ADMIN, 'bench');
+  const db = await createTestDatabase(BENCH_PG_URL, 'bench');
   try {
     return await fn(db);
   } finally {
@@ -322,7 +321,7 @@ function quietLogger() {
   })() as unknown as NonNullable<Parameters<typeof run>[0]['logger']>;
 }
 
-const unreachable = await postgresUnreachable(ADMIN);
+const unreachable = await postgresUnreachable(BENCH_PG_URL);
 if (unreachable !== null) {
   process.stdout.write(`${JSON.stringify({ benchmark: 'store-postgres', skipped: unreachable })}\n`);
   process.exit(0);

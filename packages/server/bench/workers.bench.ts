@@ -20,8 +20,9 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { Pool, request } from 'undici';
+import { createTestDatabase } from '../src/store/postgres/test-database.ts';
 import { type HooklineProcess, killAll, startHookline } from '../src/test-support/hookline-process.ts';
-import { BENCH_PG_URL, cpuMicros, median } from './bench-support.ts';
+import { BENCH_PG_URL, cpuMicros, median, postgresUnreachable } from './bench-support.ts';
 
 const ENDPOINTS = 3;
 const WORKER_COUNTS = [1, 2, 4];
@@ -40,8 +41,6 @@ const PAYLOAD = {
   currency: 'eur',
   items: [{ sku: 'a-1', qty: 2 }],
 };
-const ADMIN_URL = BENCH_PG_URL;
-
 const log = (text: string) => process.stderr.write(`workers bench: ${text}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -139,20 +138,11 @@ function perDelivery(before: Counters, after: Counters, deliveries: number): Cou
 
 // ---- one run --------------------------------------------------------------------------------------------
 async function withDatabase<T>(fn: (url: string, name: string) => Promise<T>): Promise<T> {
-  const name = `hookline_bench_workers_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2_000 });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
+  const database = await createTestDatabase(BENCH_PG_URL, 'bench_workers');
   try {
-    return await fn(url.toString(), name);
+    return await fn(database.url, database.name);
   } finally {
-    const dropper = new pg.Client({ connectionString: ADMIN_URL });
-    await dropper.connect();
-    await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await dropper.end();
+    await database.drop();
   }
 }
 
@@ -164,7 +154,7 @@ function processCpuMs(processes: HooklineProcess[]): number[] | null {
 
 /** Until every backend of the database has exited (and so flushed its statistics). */
 async function backendsGone(database: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  const admin = new pg.Client({ connectionString: BENCH_PG_URL });
   await admin.connect();
   try {
     await waitFor('backends to exit', async () => {
@@ -309,14 +299,9 @@ async function runOnce(workerCount: number, receiver: string) {
 async function main(): Promise<void> {
   const { child: receiverChild, url: receiver } = await startReceiver();
   try {
-    const probe = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2_000 });
-    try {
-      await probe.connect();
-      await probe.end();
-    } catch (error) {
-      process.stdout.write(
-        `${JSON.stringify({ skipped: `PostgreSQL unreachable at ${ADMIN_URL}: ${(error as Error).message}` })}\n`,
-      );
+    const unreachable = await postgresUnreachable(BENCH_PG_URL);
+    if (unreachable !== null) {
+      process.stdout.write(`${JSON.stringify({ skipped: unreachable })}\n`);
       return;
     }
     const runs: Awaited<ReturnType<typeof runOnce>>[] = [];
