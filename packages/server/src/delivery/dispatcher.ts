@@ -68,6 +68,15 @@ interface Job {
 }
 
 /**
+ * How often, at most, a worker with held jobs asks whether any endpoint changed (`endpointsVersion`, one
+ * row) before starting one: a job held behind a rate limit carries the endpoint row of its claim, and a
+ * disable, delete or secret rotation must stop it, even when another process made the change.
+ */
+export const ENDPOINT_CHECK_MS = 250;
+/** A held job starts only if its lease outlasts the attempt's deadline by this much (clock skew, commit). */
+const LEASE_MARGIN_MS = 1_000;
+
+/**
  * The worker loop: claims due deliveries in batches, admits each through its endpoint's concurrency
  * and rate limits, runs the attempt, and hands results to the completion batcher. Endpoints that are
  * saturated are excluded from the next claim and their surplus is held briefly, so healthy endpoints
@@ -107,6 +116,12 @@ export class Dispatcher implements LocalWorker {
   readonly #reserved = new Map<string, number>();
   #reservedTotal = 0;
   #detachLocal: (() => void) | null = null;
+  /** Timers of rate-bound or expiring held queues, one per endpoint. */
+  readonly #drainTimers = new Map<string, NodeJS.Timeout>();
+  /** `endpointsVersion` when held jobs' endpoints were last known current, and when that was asked. */
+  #endpointsVersion: number | null = null;
+  #endpointsCheckedAt = Number.NEGATIVE_INFINITY;
+  #endpointsCheck: Promise<void> | null = null;
 
   constructor(options: DispatcherOptions) {
     this.#o = {
@@ -248,6 +263,8 @@ export class Dispatcher implements LocalWorker {
     }
     this.#held.clear();
     this.#heldTotal = 0;
+    for (const id of [...this.#drainTimers.keys()]) this.#clearDrainTimer(id);
+    await this.#endpointsCheck;
     await this.#batcher.flush();
     if (giveBack.length > 0) await this.#o.store.releaseDeliveries(giveBack);
   }
@@ -350,6 +367,7 @@ export class Dispatcher implements LocalWorker {
     const messageById = known ?? new Map(messages.map((m) => [m.id, m]));
     const endpointById = new Map(endpoints.filter((e) => e !== null).map((e) => [e.id, e]));
     for (const id of endpointIds) this.#rememberEndpoint(id, endpointById.get(id));
+    const surplus: Job[] = [];
     for (const claim of claimed) {
       const message = messageById.get(claim.delivery.messageId);
       const endpoint = endpointById.get(claim.delivery.endpointId);
@@ -361,25 +379,64 @@ export class Dispatcher implements LocalWorker {
         );
         continue;
       }
-      this.#admit({ claim, message, endpoint });
+      if (!this.#admit({ claim, message, endpoint })) surplus.push({ claim, message, endpoint });
     }
+    this.#giveBack(surplus);
   }
 
-  #admit(job: Job): void {
+  /**
+   * Starts the job, or holds it behind its endpoint's limits; false when the endpoint already holds as
+   * many as it can start in time (see `#holdLimit`): the caller gives that one back to the store.
+   */
+  #admit(job: Job): boolean {
     const endpointId = job.endpoint.id;
     const queue = this.#held.get(endpointId);
     if (queue && queue.length > 0) {
+      if (queue.length >= this.#holdLimit(job.endpoint)) return false;
       queue.push(job);
       this.#heldTotal += 1;
-      return;
+      return true;
     }
     if (this.#limiter.tryAcquire(endpointId, this.#limits(job.endpoint))) {
       this.#start(job);
-      return;
+      return true;
     }
+    if (this.#holdLimit(job.endpoint) < 1) return false;
     this.#held.set(endpointId, [job]);
     this.#heldTotal += 1;
     this.#scheduleDrain(endpointId);
+    return true;
+  }
+
+  /**
+   * Jobs an endpoint may hold beyond those it runs. Held jobs are leased to this worker and count against
+   * its room, so a backlog behind one slow or rate-limited endpoint must not fill the worker (healthy
+   * endpoints would wait) nor outlive its lease (another claim would send it again): two waves of its
+   * concurrency, and no more than its rate can start before their leases run out. The rest goes back
+   * to the store, uncounted, and is claimed again once the endpoint has room.
+   */
+  #holdLimit(endpoint: Endpoint): number {
+    const { maxConcurrency, ratePerSecond } = this.#limits(endpoint);
+    const waves = 2 * maxConcurrency;
+    if (ratePerSecond === null) return waves;
+    const window = this.#o.leaseMs - endpoint.timeoutMs - LEASE_MARGIN_MS;
+    return Math.min(waves, Math.floor((ratePerSecond * Math.max(0, window)) / 1000));
+  }
+
+  /** True when the job's lease may end before an attempt started now would: it must not start. */
+  #leaseTooShort(job: Job, now: number): boolean {
+    const expires = job.claim.delivery.leaseExpiresAt;
+    return expires !== null && now + job.endpoint.timeoutMs + LEASE_MARGIN_MS > expires;
+  }
+
+  /** Hands jobs this worker will not start back to the store, uncounted (their claims stay fenced). */
+  #giveBack(jobs: Job[]): void {
+    if (jobs.length === 0) return;
+    const claims = jobs.map((j) => ({ deliveryId: j.claim.delivery.id, leaseToken: j.claim.leaseToken }));
+    this.#o.store.releaseDeliveries(claims).catch((error: unknown) => {
+      // Their leases expire instead and the claim loop retries them: nothing is lost.
+      this.#o.logger.warn({ err: error, count: claims.length }, 'giving back held deliveries failed');
+    });
   }
 
   #start(job: Job): void {
@@ -470,6 +527,31 @@ export class Dispatcher implements LocalWorker {
   #drain(endpointId: string): void {
     const queue = this.#held.get(endpointId);
     if (!queue) return;
+    // Held jobs start only with a current endpoint row: the check drains every queue when it is done.
+    if (this.#endpointsCheck) return;
+    const now = this.#o.clock();
+    if (now - this.#endpointsCheckedAt >= ENDPOINT_CHECK_MS) {
+      this.#checkEndpoints();
+      return;
+    }
+    const expired: Job[] = [];
+    let kept = 0;
+    for (const job of queue) {
+      if (this.#leaseTooShort(job, now)) expired.push(job);
+      else queue[kept++] = job;
+    }
+    if (expired.length > 0) {
+      queue.length = kept;
+      this.#heldTotal -= expired.length;
+      this.#giveBack(expired);
+    }
+    // A queue held while its endpoint was healthy may exceed what it can start in time once it fails.
+    const limit = queue[0] ? this.#holdLimit(queue[0].endpoint) : 0;
+    if (queue.length > limit) {
+      const surplus = queue.splice(limit);
+      this.#giveBack(surplus);
+      this.#heldTotal -= surplus.length;
+    }
     while (queue.length > 0) {
       const next = queue[0];
       if (!next || !this.#limiter.tryAcquire(endpointId, this.#limits(next.endpoint))) break;
@@ -477,14 +559,84 @@ export class Dispatcher implements LocalWorker {
       this.#heldTotal -= 1;
       this.#start(next);
     }
-    if (queue.length === 0) this.#held.delete(endpointId);
-    else this.#scheduleDrain(endpointId);
+    if (queue.length === 0) {
+      this.#held.delete(endpointId);
+      this.#clearDrainTimer(endpointId);
+      if (expired.length > 0 && this.#running) this.#wakeLoop();
+    } else this.#scheduleDrain(endpointId);
+  }
+
+  /**
+   * Asks the store whether any endpoint changed since held jobs were loaded; if so reloads the endpoints of
+   * held queues first: a deleted or disabled endpoint's jobs go back to the store (the claim cancels or
+   * keeps them), the others start with the new row (URL, headers, secrets, limits).
+   */
+  #checkEndpoints(): void {
+    if (this.#endpointsCheck) return;
+    this.#endpointsCheck = (async () => {
+      try {
+        const version = await this.#o.store.endpointsVersion();
+        if (version !== this.#endpointsVersion) await this.#reloadHeld();
+        this.#endpointsVersion = version;
+      } catch (error) {
+        // The store is unreachable: the held rows are the best known; their attempts will say the rest.
+        this.#o.logger.warn({ err: error }, 'checking endpoints for held deliveries failed');
+      }
+    })().finally(() => {
+      this.#endpointsCheckedAt = this.#o.clock();
+      this.#endpointsCheck = null;
+      for (const id of [...this.#held.keys()]) this.#drain(id);
+    });
+  }
+
+  async #reloadHeld(): Promise<void> {
+    const ids = [...this.#held.keys()];
+    const fresh = await Promise.all(ids.map((id) => this.#o.store.getEndpoint(id)));
+    ids.forEach((id, i) => {
+      const endpoint = fresh[i] ?? undefined;
+      const queue = this.#held.get(id);
+      this.#rememberEndpoint(id, endpoint);
+      if (!queue) return;
+      if (!endpoint || endpoint.disabled) {
+        this.#held.delete(id);
+        this.#clearDrainTimer(id);
+        this.#heldTotal -= queue.length;
+        this.#giveBack(queue);
+        return;
+      }
+      for (const job of queue) job.endpoint = endpoint;
+    });
   }
 
   #scheduleDrain(endpointId: string): void {
-    const wait = this.#limiter.waitMs(endpointId);
-    // Concurrency-bound queues drain when a slot frees; only rate-bound ones need a timer.
-    if (wait > 0) setTimeout(() => this.#drain(endpointId), wait).unref();
+    const queue = this.#held.get(endpointId);
+    if (!queue || queue.length === 0) return;
+    const now = this.#o.clock();
+    // Concurrency-bound queues drain when a slot frees; a timer serves rate-bound ones, and gives back
+    // jobs that would otherwise wait past their lease for a slot.
+    let wait = this.#limiter.waitMs(endpointId);
+    if (wait <= 0) wait = Number.POSITIVE_INFINITY;
+    for (const job of queue) {
+      const expires = job.claim.delivery.leaseExpiresAt;
+      if (expires !== null) wait = Math.min(wait, expires - job.endpoint.timeoutMs - LEASE_MARGIN_MS - now);
+    }
+    if (!Number.isFinite(wait)) return;
+    this.#clearDrainTimer(endpointId);
+    const timer = setTimeout(
+      () => {
+        this.#drainTimers.delete(endpointId);
+        this.#drain(endpointId);
+      },
+      Math.max(1, wait),
+    );
+    timer.unref();
+    this.#drainTimers.set(endpointId, timer);
+  }
+
+  #clearDrainTimer(endpointId: string): void {
+    const timer = this.#drainTimers.get(endpointId);
+    if (timer) clearTimeout(timer);
+    this.#drainTimers.delete(endpointId);
   }
 
   #limits(endpoint: Endpoint): { maxConcurrency: number; ratePerSecond: number | null } {

@@ -27,6 +27,8 @@ export interface GatedDispatcherOptions {
   concurrency?: number;
   /** Attempt results are not committed until `commitHeld()` (a store whose fsyncs take forever). */
   holdCommits?: boolean;
+  /** The dispatcher's `leaseMs` (its default when absent). */
+  leaseMs?: number;
 }
 
 /**
@@ -61,11 +63,12 @@ export async function startGatedDispatcher(context: TestContext, options: GatedD
       return raw.completeAttempts(results);
     },
   });
-  const running: { input: AttemptInput; finished: boolean; finish: () => void }[] = [];
+  const running: { input: AttemptInput; startedAt: number; finished: boolean; finish: () => void }[] = [];
   const runAttempt = (input: AttemptInput) =>
     new Promise<AttemptRun>((resolve) => {
       const entry = {
         input,
+        startedAt: clock.now(),
         finished: false,
         finish: () => {
           entry.finished = true;
@@ -101,6 +104,7 @@ export async function startGatedDispatcher(context: TestContext, options: GatedD
     workerId: 'worker-test',
     pollIntervalMs: 50,
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
   });
   dispatcher.start();
   // Closed even when an assertion fails, so a failing test cannot leave the loop running.
@@ -113,6 +117,7 @@ export async function startGatedDispatcher(context: TestContext, options: GatedD
   });
   return {
     store,
+    clock,
     dispatcher,
     running,
     claimedIds,
