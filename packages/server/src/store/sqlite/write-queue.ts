@@ -60,7 +60,11 @@ export interface WriteQueue {
  * whole store in a worker thread took 60-65 % of a core there while the main thread still spent ~8 % on
  * postMessage and clones and GC threads rose, so deliveries/s and ingest requests/s came out equal to
  * this in-thread store (the bench's receiver and load generator already use the second core). It may
- * pay on machines with spare cores; it does not on two.
+ * pay on machines with spare cores; it does not on two. Measured again (2026-11-24, ingest bench, a
+ * worker thread running only the inserts through this queue): the main thread fell from 159 to 114 µs
+ * per request, but the inserts cost 67 µs in the worker against ~45 here, so the server's CPU per request
+ * rose from 191 to 218 µs and requests/s stayed equal (5,521 against 5,490): with the load generator at
+ * 63-67 µs per request, the two cores are the limit, not this thread.
  */
 export function createWriteQueue(db: DatabaseSync, options: WriteQueueOptions): WriteQueue {
   let queue: Pending[] = [];
