@@ -86,6 +86,24 @@ function errorFor(code: VerifyErrorCode, scheme: string): IngestError {
 }
 
 /**
+ * The secrets the scheme can use, each asked of the scheme itself with an empty request: a scheme checks
+ * its secrets before the request, so only an unusable secret answers `invalid_secret`. Called only when
+ * a whole list was refused, so one bad secret (saved before write-time checks existed) does not lock
+ * out senders still signing with a good one.
+ */
+async function usableSecrets(scheme: Scheme, config: SchemeConfig): Promise<string[]> {
+  const usable: string[] = [];
+  for (const secret of config.secrets ?? []) {
+    const probe = await scheme.verify(
+      { headers: {}, body: new Uint8Array(0) },
+      { ...config, secrets: [secret] },
+    );
+    if (probe.ok || probe.code !== 'invalid_secret') usable.push(secret);
+  }
+  return usable;
+}
+
+/**
  * Verifies a request over its exact bytes with the source's scheme. Resolves to what the scheme verified
  * (id, timestamp) or throws an {@link IngestError} whose message is fixed text: the scheme's own message
  * (which may name headers) is logged by the caller, never sent.
@@ -96,7 +114,14 @@ export async function verifySource(
   clock: () => number,
 ): Promise<{ ok: true; verified: VerifySuccess } | { ok: false; error: IngestError; detail: string }> {
   const scheme = schemeOf(source);
-  const result = await scheme.verify(request, schemeConfigOf(source, clock));
+  const config = schemeConfigOf(source, clock);
+  let result = await scheme.verify(request, config);
+  if (!result.ok && result.code === 'invalid_secret') {
+    const usable = await usableSecrets(scheme, config);
+    if (usable.length > 0 && usable.length < (config.secrets?.length ?? 0)) {
+      result = await scheme.verify(request, { ...config, secrets: usable });
+    }
+  }
   if (result.ok) return { ok: true, verified: result };
   return {
     ok: false,
