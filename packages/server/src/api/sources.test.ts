@@ -135,6 +135,13 @@ test('validation: every bad field is validation_failed or invalid_secret, naming
         'validation_failed',
         'response.contentType',
       ],
+      ...['text/plain; charset=é', 'application/json ☃', ' text/plain', 'text/\u007f'].map(
+        (contentType): [Record<string, unknown>, string, string] => [
+          { name: 'x', verification: { scheme: 'none' }, response: { contentType } },
+          'validation_failed',
+          'response.contentType',
+        ],
+      ),
       [{ name: 'x', verification: { scheme: 'none' }, alias: '/a/b' }, 'validation_failed', 'alias'],
       [
         { name: 'x', verification: { scheme: 'none' }, response: { status: 204, body: 'x' } },
@@ -175,6 +182,23 @@ test('validation: every bad field is validation_failed or invalid_secret, naming
       assert.equal(response.json().error.code, code, JSON.stringify(payload));
       assert.ok(response.json().error.message.includes(mention), response.body);
     }
+    // A content type Node cannot send would make every accepted request a 500: refused on PATCH too.
+    const plain = await kit.createSource({
+      name: 'plain',
+      verification: { scheme: 'none' },
+      response: { status: 200, body: 'ok', contentType: 'text/plain;\tcharset=us-ascii' },
+    });
+    const badPatch = await kit.app.inject({
+      method: 'PATCH',
+      url: `/v1/sources/${plain.id}`,
+      headers: kit.auth,
+      payload: { response: { contentType: 'text/plain; charset=ü' } },
+    });
+    assert.equal(badPatch.statusCode, 400);
+    assert.equal(badPatch.json().error.code, 'validation_failed');
+    const served = await fetch(`${await kit.listen()}${plain.ingestPath}`, { method: 'POST', body: '{}' });
+    assert.equal(served.status, 200);
+    assert.equal(served.headers.get('content-type'), 'text/plain;\tcharset=us-ascii');
     await kit.createSource({ name: 'dup', verification: { scheme: 'none' }, alias: '/hooks' });
     for (const payload of [
       { name: 'dup', verification: { scheme: 'none' } },
