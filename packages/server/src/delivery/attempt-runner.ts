@@ -29,13 +29,12 @@ export function createAttemptRunner(options: AttemptRunnerOptions) {
     const body = message.body ?? new Uint8Array();
     const startedAt = options.clock();
     const signed = await signDelivery({ endpoint, messageId: message.id, body, now: startedAt });
-    const headers: Record<string, string> = {
-      ...inboundForwardHeaders(message),
-      ...endpoint.headers,
-      'content-type': message.contentType,
-      'user-agent': userAgent,
-      ...(signed.ok ? signed.headers : {}),
-    };
+    const headers = mergeHeaders([
+      inboundForwardHeaders(message),
+      endpoint.headers,
+      { 'content-type': message.contentType, 'user-agent': userAgent },
+      signed.ok ? signed.headers : {},
+    ]);
     let result: SendResult;
     if (!signed.ok) {
       // A misconfigured endpoint is a failed attempt on record (and retried: the secret may be fixed).
@@ -92,4 +91,14 @@ export function createAttemptRunner(options: AttemptRunnerOptions) {
       endpointEffect: decision.endpointEffect,
     };
   };
+}
+
+/**
+ * Header sets merged under lower-case names, later sets winning: names are case-insensitive, so a custom
+ * `User-Agent` or a provider's `X-Team` next to an endpoint's `x-team` must replace, not duplicate, it.
+ */
+function mergeHeaders(sets: Record<string, string>[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const set of sets) for (const [name, value] of Object.entries(set)) out[name.toLowerCase()] = value;
+  return out;
 }

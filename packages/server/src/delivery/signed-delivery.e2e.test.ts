@@ -45,6 +45,32 @@ forEachEngine((engine) => {
     }
   });
 
+  test('custom headers replace same-named ones whatever their case, and never replace Hookline’s own', async () => {
+    const kit = await openDeliveryKit(engine);
+    const receiver = await startReceiver();
+    try {
+      await kit.createEndpoint({
+        url: receiver.url,
+        headers: { 'User-Agent': 'evil-agent', 'X-Team': 'billing' },
+      });
+      const id = await kit.publish();
+      const attempt = await kit.waitFor('the attempt on record', async () => {
+        const [first] = await kit.attempts({ messageId: id });
+        return first;
+      });
+      const raw = receiver.requests[0]?.rawHeaders ?? [];
+      const named = (name: string) => raw.filter((_, i) => i % 2 === 1 && raw[i - 1]?.toLowerCase() === name);
+      assert.deepEqual(named('user-agent'), ['Hookline-Webhooks/0.1'], 'one User-Agent, Hookline’s');
+      assert.deepEqual(named('x-team'), ['billing']);
+      assert.deepEqual(named('webhook-id'), [id]);
+      assert.equal(attempt?.requestHeaders['user-agent'], 'Hookline-Webhooks/0.1');
+      assert.equal(attempt?.requestHeaders['User-Agent'], undefined);
+    } finally {
+      await receiver.close();
+      await kit.close();
+    }
+  });
+
   test("the seeds' legacy receiver (X-Signature hex HMAC, X-Timestamp within 300 s) accepts our deliveries", async () => {
     const kit = await openDeliveryKit(engine);
     let secret = '';

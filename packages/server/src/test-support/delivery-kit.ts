@@ -21,6 +21,8 @@ export interface ReceivedRequest {
   method: string;
   url: string;
   headers: IncomingHttpHeaders;
+  /** Names and values as they came on the wire, duplicates included. */
+  rawHeaders: string[];
   body: Buffer;
 }
 
@@ -54,6 +56,7 @@ export async function startReceiver(handler?: ReceiverHandler): Promise<Receiver
         method: incoming.method ?? '',
         url: incoming.url ?? '',
         headers: incoming.headers,
+        rawHeaders: incoming.rawHeaders,
         body: Buffer.concat(chunks),
       };
       const index = requests.length;
