@@ -75,7 +75,8 @@ export function createOperationalEvents(options: OperationalEventsOptions) {
     /** Hook for the dispatcher's `onCommitted`. */
     onCommitted(result: AttemptResult, context: { message: Message; endpoint: Endpoint }): void {
       const { message, endpoint } = context;
-      if (message.headers[OPERATIONAL_HEADER] === 'true') return;
+      // Only Hookline's own messages carry it with no source: a sender may put any header on an inbound one.
+      if (message.sourceId === null && message.headers[OPERATIONAL_HEADER] === 'true') return;
       const attempt = result.attempt;
       const data = {
         endpointId: endpoint.id,

@@ -87,6 +87,31 @@ forEachEngine((engine) => {
     }
   });
 
+  test('an inbound message whose sender claims to be operational still raises operational events', async () => {
+    const kit = await openDeliveryKit(engine);
+    const gone = await startReceiver((_request, response) => status(response, 410));
+    const ops = await startReceiver();
+    try {
+      const endpoint = await kit.createEndpoint({ url: gone.url, eventTypes: ['order.*'] });
+      await kit.createEndpoint({ url: ops.url, eventTypes: ['endpoint.disabled'] });
+      // As ingest stores it: the sender's headers kept on the message, which has a source.
+      await kit.store.insertMessage({
+        eventType: 'order.created',
+        contentType: 'application/json',
+        body: new TextEncoder().encode('{"order":1}'),
+        sourceId: 'src_spoofing',
+        headers: { 'x-hookline-operational': 'true' },
+        deliveries: [{ endpointId: endpoint.id, maxAttempts: 3 }],
+      });
+      await kit.waitFor('the endpoint.disabled event at the subscriber', async () => ops.requests.length > 0);
+      assert.equal(JSON.parse(ops.requests[0]?.body.toString() ?? '').type, 'endpoint.disabled');
+      assert.equal(gone.requests[0]?.headers['x-hookline-operational'], undefined, 'not forwarded either');
+    } finally {
+      await Promise.all([gone.close(), ops.close()]);
+      await kit.close();
+    }
+  });
+
   test('429 with Retry-After: the next attempt waits max(Retry-After, 60 s)', async () => {
     const kit = await openDeliveryKit(engine);
     const long = await startReceiver((_request, response) => status(response, 429, { 'retry-after': '120' }));

@@ -13,6 +13,7 @@ const NOT_FORWARDED = new Set([
   'webhook-id',
   'webhook-timestamp',
   'webhook-signature',
+  'x-hookline-operational',
   'x-forwarded-for',
   'x-forwarded-host',
   'x-forwarded-proto',
