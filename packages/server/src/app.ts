@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppDeps } from './api/api-deps.ts';
 import { apiKeyRoutes } from './api/api-keys.ts';
 import { installAuthentication } from './api/authenticate-hook.ts';
+import { clientErrorHandler } from './api/client-error-handler.ts';
 import { deliveryRoutes } from './api/deliveries.ts';
 import { endpointActionRoutes } from './api/endpoint-actions.ts';
 import { endpointHealthRoutes } from './api/endpoint-health.ts';
@@ -60,6 +61,7 @@ export async function buildApp(deps: AppDeps & { ops?: AppOps }): Promise<Fastif
     },
     return503OnClosing: true,
     frameworkErrors: handleFrameworkError,
+    clientErrorHandler,
     // Forwarded headers are believed only from the proxies the operator names; anyone else could forge them.
     ...(deps.config.trustProxy.length > 0 ? { trustProxy: deps.config.trustProxy } : {}),
     ...(deps.ops?.https ? { https: deps.ops.https } : {}),

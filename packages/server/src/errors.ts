@@ -8,6 +8,7 @@ import { isStoreError, type StoreErrorCode } from './store/store-error.ts';
  */
 export const ERROR_CATALOG = {
   validation_failed: { status: 400, message: 'The request does not match the expected shape.' },
+  bad_request: { status: 400, message: 'The request is not valid HTTP/1.1.' },
   invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
   invalid_cursor: { status: 400, message: 'The pagination cursor is malformed or expired.' },
   invalid_url: { status: 400, message: 'The URL is not a valid absolute http(s) URL.' },
@@ -31,6 +32,7 @@ export const ERROR_CATALOG = {
   endpoint_disabled: { status: 409, message: 'The endpoint is disabled; enable it first.' },
   payload_too_large: { status: 413, message: 'The request body is larger than allowed.' },
   unsupported_media_type: { status: 415, message: 'The request body must be application/json.' },
+  headers_too_large: { status: 431, message: 'The request headers are larger than allowed.' },
   rate_limited: { status: 429, message: 'Too many requests; retry after the indicated delay.' },
   internal_error: { status: 500, message: 'An unexpected error occurred; it has been logged.' },
   unavailable: { status: 503, message: 'The service cannot take this request now; retry later.' },

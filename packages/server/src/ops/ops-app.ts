@@ -1,4 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { clientErrorHandler } from '../api/client-error-handler.ts';
 import { handleFrameworkError, installErrorHandling } from '../api/error-handler.ts';
 import { SHARED_SCHEMAS } from '../api/schemas/resources.ts';
 import { type OpsOptions, opsRoutes } from './ops-routes.ts';
@@ -20,6 +21,7 @@ export async function buildOpsApp(options: OpsAppOptions): Promise<FastifyInstan
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     return503OnClosing: true,
     frameworkErrors: handleFrameworkError,
+    clientErrorHandler,
     ...(options.https ? { https: options.https } : {}),
   }) as unknown as FastifyInstance;
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
