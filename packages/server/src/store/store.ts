@@ -84,7 +84,10 @@ export interface Store {
   listListeners(query: ResourceQuery): Promise<Page<Listener>>;
   /** Failed and exhausted deliveries of an endpoint created in [since, until) go back to pending now. */
   recoverDeliveries(filter: { endpointId: string; since: number; until: number }): Promise<number>;
-  /** Pending and failed deliveries matching the filter become `cancelled`. */
+  /**
+   * Unfinished deliveries matching the filter become `cancelled`, in flight ones too: the result of their
+   * attempt is then refused (`accepted: false`, the attempt row still written), so no retry follows.
+   */
   cancelDeliveries(filter: { messageId?: string; endpointId?: string; deliveryId?: string }): Promise<number>;
   /** Earliest time something becomes claimable, for the dispatcher's sleep; null when the queue is empty. */
   nextDueAt(): Promise<number | null>;

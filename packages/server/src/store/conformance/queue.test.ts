@@ -222,6 +222,28 @@ forEachEngine((engine) => {
     assert.ok((await store.endpointsVersion()) > version);
   });
 
+  test('cancel reaches a delivery in flight: its result is refused, written, and schedules no retry', async () => {
+    const { store, clock } = t;
+    const m = await store.insertMessage(newMessage({ deliveries: [{ endpointId: 'ep_a', maxAttempts: 5 }] }));
+    const [c] = await store.claimDeliveries({ workerId: 'w', limit: 1, leaseMs: 30_000 });
+    assert.ok(c);
+    assert.equal(await store.cancelDeliveries({ deliveryId: c.delivery.id }), 1);
+    const cancelled = await store.getDelivery(c.delivery.id);
+    assert.equal(cancelled?.status, 'cancelled');
+    assert.deepEqual(
+      await store.completeAttempts([
+        result(c.delivery, c.leaseToken, { kind: 'retry', nextAttemptAt: clock.now() + 1_000 }),
+      ]),
+      [{ deliveryId: c.delivery.id, accepted: false }],
+    );
+    assert.deepEqual(await store.getDelivery(c.delivery.id), cancelled, 'the late result moved nothing');
+    assert.equal((await store.listAttempts({ messageId: m.message.id })).data.length, 1, 'the attempt happened');
+    // Never claimed again, not even once its lease would have run out.
+    clock.advance(60_000);
+    assert.deepEqual(await store.claimDeliveries({ workerId: 'w2', limit: 10, leaseMs: 30_000 }), []);
+    assert.equal(await store.releaseDeliveries([{ deliveryId: c.delivery.id, leaseToken: c.leaseToken }]), 0);
+  });
+
   test('recover, cancel, ensureDelivery and manual attempts', async () => {
     const { store, clock } = t;
     const m = await store.insertMessage(newMessage({ deliveries: [{ endpointId: 'ep_a', maxAttempts: 1 }] }));

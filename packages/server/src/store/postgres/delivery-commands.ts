@@ -126,12 +126,15 @@ export async function recoverDeliveries(
   return row?.count ?? 0;
 }
 
-/** Pending and failed deliveries matching every given filter become cancelled. */
+/**
+ * Unfinished deliveries matching every given filter become cancelled. One in flight is cancelled too: its
+ * attempt's result is then refused (the fence wants `in_flight`), so no retry follows it.
+ */
 export async function cancelDeliveries(
   ctx: PostgresContext,
   filter: { messageId?: string; endpointId?: string; deliveryId?: string },
 ): Promise<number> {
-  const where: string[] = ["status IN ('pending', 'failed')"];
+  const where: string[] = ["status IN ('pending', 'failed', 'in_flight')"];
   const params: unknown[] = [ctx.deps.clock()];
   const add = (column: string, value: string | undefined) => {
     if (value === undefined) return;
@@ -146,8 +149,8 @@ export async function cancelDeliveries(
   }
   const [row] = await ctx.db.query<{ count: number }>(
     `WITH cancelled AS (
-       UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, due_at = NULL, completed_at = $1,
-         updated_at = $1
+       UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, due_at = NULL, lease_expires_at = NULL,
+         completed_at = $1, updated_at = $1
        WHERE ${where.join(' AND ')} RETURNING 1)
      SELECT count(*)::int AS count FROM cancelled`,
     params,

@@ -109,12 +109,15 @@ export function recoverDeliveries(
   });
 }
 
-/** Pending and failed deliveries matching every given filter become cancelled. */
+/**
+ * Unfinished deliveries matching every given filter become cancelled. One in flight is cancelled too: its
+ * attempt's result is then refused (the fence wants `in_flight`), so no retry follows it.
+ */
 export function cancelDeliveries(
   ctx: SqliteContext,
   filter: { messageId?: string; endpointId?: string; deliveryId?: string },
 ): Promise<number> {
-  const where: string[] = ["status IN ('pending', 'failed')"];
+  const where: string[] = ["status IN ('pending', 'failed', 'in_flight')"];
   const params: string[] = [];
   if (filter.messageId !== undefined) {
     where.push('message_id = ?');
@@ -133,8 +136,8 @@ export function cancelDeliveries(
   }
   return ctx.queue.enqueue(100, () => {
     const now = ctx.deps.clock();
-    const sql = `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, completed_at = ?, updated_at = ?
-      WHERE ${where.join(' AND ')}`;
+    const sql = `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, lease_expires_at = NULL,
+      completed_at = ?, updated_at = ? WHERE ${where.join(' AND ')}`;
     return Number(ctx.stmt(sql).run(now, now, ...params).changes);
   });
 }
