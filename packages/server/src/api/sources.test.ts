@@ -115,6 +115,30 @@ test('validation: every bad field is validation_failed or invalid_secret, naming
         'verification.algorithm',
       ],
       [{ name: 'x', verification: { scheme: 'hmac', bogus: 1 } }, 'validation_failed', 'verification.bogus'],
+      // Options are per scheme: one the scheme ignores is refused rather than saved and silently unused.
+      ...(
+        [
+          [{ scheme: 'github', header: 'X-Sig' }, 'verification.header'],
+          [{ scheme: 'github', algorithm: 'sha1' }, 'verification.algorithm'],
+          [{ scheme: 'standard-webhooks', allowSha1: true }, 'verification.allowSha1'],
+          [{ scheme: 'token', algorithm: 'sha256' }, 'verification.algorithm'],
+          [{ scheme: 'stripe', timestampHeader: 'X-Ts' }, 'verification.timestampHeader'],
+          [{ scheme: 'hmac', allowSha1: true }, 'verification.allowSha1'],
+          [
+            { scheme: 'hmac', timestampHeader: 'X-Ts', signedContent: '{body}' },
+            'verification.signedContent',
+          ],
+          [
+            { scheme: 'hmac', timestampHeader: 'X-Ts', signedContent: '{timestamp}{body}{body}' },
+            'verification.signedContent',
+          ],
+          [{ scheme: 'hmac', signedContent: '{timestamp}.{body}' }, 'verification.signedContent'],
+        ] as const
+      ).map(([verification, field]): [Record<string, unknown>, string, string] => [
+        { name: 'x', verification, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' },
+        'validation_failed',
+        field,
+      ]),
       [
         { name: 'x', verification: { scheme: 'none' }, maxBodyBytes: 26 * 1024 * 1024 },
         'validation_failed',
@@ -182,6 +206,21 @@ test('validation: every bad field is validation_failed or invalid_secret, naming
       assert.equal(response.json().error.code, code, JSON.stringify(payload));
       assert.ok(response.json().error.message.includes(mention), response.body);
     }
+    // A custom signed-content template that passes validation is one the scheme verifies with.
+    const custom = await kit.createSource({
+      name: 'custom',
+      verification: { scheme: 'hmac', timestampHeader: 'X-Ts', signedContent: 'v0:{timestamp}:{body}' },
+      secret: 'custom-secret',
+    });
+    const ts = String(Math.floor(kit.clock.now() / 1000));
+    const signature = createHmac('sha256', 'custom-secret').update(`v0:${ts}:{}`).digest('hex');
+    const verified = await kit.app.inject({
+      method: 'POST',
+      url: custom.ingestPath,
+      headers: { 'x-signature': signature, 'x-ts': ts },
+      payload: '{}',
+    });
+    assert.equal(verified.statusCode, 202, verified.body);
     // A content type Node cannot send would make every accepted request a 500: refused on PATCH too.
     const plain = await kit.createSource({
       name: 'plain',

@@ -1,4 +1,4 @@
-import { isSchemeName } from '@hookline/webhooks';
+import { isSchemeName, type SchemeName } from '@hookline/webhooks';
 import { ApiError } from '../errors.ts';
 import type { NewSource, SourcePatch } from '../store/store.ts';
 import type { Json, Source } from '../store/types.ts';
@@ -13,15 +13,23 @@ export const DEFAULT_RESPONSE: Source['response'] = {
   contentType: 'application/json; charset=utf-8',
 };
 
-const SCHEME_OPTIONS = new Set([
-  'header',
-  'algorithm',
-  'encoding',
-  'prefix',
-  'timestampHeader',
-  'signedContent',
-  'allowSha1',
-]);
+/**
+ * The options each scheme reads (the TSDoc of each scheme in @hookline/webhooks): any other is refused,
+ * since a saved option the scheme ignores would look like configuration and do nothing.
+ */
+const SCHEME_OPTIONS: Readonly<Record<SchemeName, readonly string[]>> = {
+  'standard-webhooks': [],
+  svix: [],
+  github: ['allowSha1'],
+  stripe: [],
+  shopify: [],
+  slack: [],
+  twilio: [],
+  hmac: ['header', 'algorithm', 'encoding', 'prefix', 'timestampHeader', 'signedContent'],
+  token: ['header', 'prefix'],
+  basic: [],
+  none: [],
+};
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/;
 const HEADER_VALUE = /^[\x21-\x7e](?:[\x20-\x7e\t]*[\x21-\x7e])?$/;
 const MAX_RESPONSE_BODY = 4096;
@@ -41,6 +49,21 @@ function checkString(value: unknown, field: string, max: number, min = 1): strin
   return value;
 }
 
+/**
+ * The hmac scheme's template, held to the scheme's own rule ({body} exactly once, and {timestamp}) and
+ * used only with a timestamp header: anything else would be saved and then refuse every request.
+ */
+function checkSignedContent(value: unknown, timestampHeader: unknown): void {
+  checkString(value, 'verification.signedContent', 256);
+  const template = value as string;
+  if (template.split('{body}').length !== 2 || !template.includes('{timestamp}')) {
+    throw invalid('verification.signedContent', 'must contain {body} exactly once and {timestamp}');
+  }
+  if (timestampHeader === undefined) {
+    throw invalid('verification.signedContent', 'needs timestampHeader (without it only the body is signed)');
+  }
+}
+
 function checkVerification(value: unknown): Source['verification'] {
   if (!isRecord(value) || typeof value.scheme !== 'string' || !isSchemeName(value.scheme)) {
     throw invalid(
@@ -48,10 +71,19 @@ function checkVerification(value: unknown): Source['verification'] {
       'must name a built-in scheme (standard-webhooks, github, stripe, …)',
     );
   }
-  const out: Record<string, Json> = { scheme: value.scheme };
+  const scheme = value.scheme;
+  const allowed = SCHEME_OPTIONS[scheme];
+  const out: Record<string, Json> = { scheme };
   for (const [key, option] of Object.entries(value)) {
     if (key === 'scheme') continue;
-    if (!SCHEME_OPTIONS.has(key)) throw invalid(`verification.${key}`, 'is not an option of any scheme');
+    if (!allowed.includes(key)) {
+      throw invalid(
+        `verification.${key}`,
+        allowed.length === 0
+          ? `is not an option of the ${scheme} scheme (it takes none)`
+          : `is not an option of the ${scheme} scheme (it takes ${allowed.join(', ')})`,
+      );
+    }
     if (key === 'allowSha1') {
       if (typeof option !== 'boolean') throw invalid('verification.allowSha1', 'must be a boolean');
     } else if (key === 'algorithm') {
@@ -65,6 +97,8 @@ function checkVerification(value: unknown): Source['verification'] {
       if (typeof option !== 'string' || !HEADER_NAME.test(option)) {
         throw invalid(`verification.${key}`, 'must be a header name');
       }
+    } else if (key === 'signedContent') {
+      checkSignedContent(option, value.timestampHeader);
     } else {
       checkString(option, `verification.${key}`, 256, 0);
     }
