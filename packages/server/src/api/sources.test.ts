@@ -183,6 +183,31 @@ test('validation: every bad field is validation_failed or invalid_secret, naming
         'dedupRule.pointer',
       ],
       [{ name: 'x', verification: { scheme: 'none' }, extra: true }, 'validation_failed', 'extra'],
+      // Unknown keys inside nested objects are refused too, and secret with secrets is ambiguous.
+      [
+        { name: 'x', verification: { scheme: 'none' }, response: { status: 200, contentTyp: 'text/plain' } },
+        'validation_failed',
+        'response.contentTyp',
+      ],
+      [
+        {
+          name: 'x',
+          verification: { scheme: 'none' },
+          eventTypeRule: { kind: 'header', name: 'X', pointer: '/a' },
+        },
+        'validation_failed',
+        'eventTypeRule.pointer',
+      ],
+      [
+        { name: 'x', verification: { scheme: 'none' }, dedupRule: { kind: 'provider', name: 'x-id' } },
+        'validation_failed',
+        'dedupRule.name',
+      ],
+      [
+        { name: 'x', verification: { scheme: 'github' }, secret: 'a', secrets: ['b'] },
+        'validation_failed',
+        'secret',
+      ],
       [{ name: 'x', verification: { scheme: 'stripe' } }, 'invalid_secret', 'stripe'],
       [
         { name: 'x', verification: { scheme: 'basic' }, secret: 'nocolon' },
@@ -353,5 +378,18 @@ test('secret rotation: the old secret verifies during the grace period only', as
       payload: {},
     });
     assert.ok(generated.json().secret.length >= 40);
+    // Unknown fields (a typo of "secret" included) are refused instead of rotating to a generated secret.
+    for (const payload of [{ foo: 1 }, { secrte: 'typo-secret' }, [], { secret: 'x', graceSeconds: '60' }]) {
+      const refused = await kit.app.inject({
+        method: 'POST',
+        url: `/v1/sources/${source.id}/secrets/rotate`,
+        headers: kit.auth,
+        payload,
+      });
+      assert.equal(refused.statusCode, 400, JSON.stringify(payload));
+      assert.equal(refused.json().error.code, 'validation_failed', refused.body);
+    }
+    const after = await kit.app.inject({ method: 'GET', url: `/v1/sources/${source.id}`, headers: kit.auth });
+    assert.equal(after.json().secretCount, generated.json().secretCount, 'nothing was rotated');
   });
 });

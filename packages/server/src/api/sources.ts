@@ -4,7 +4,12 @@ import type { Authenticator } from '../auth/authenticator.ts';
 import { ApiError } from '../errors.ts';
 import { type IngestConfig, ingestConfig } from '../ingest/ingest-config.ts';
 import { presentSource } from '../ingest/present-source.ts';
-import { newSourceFrom, parseGivenSecrets, parseSourceFields } from '../ingest/source-input.ts';
+import {
+  newSourceFrom,
+  parseGivenSecrets,
+  parseRotation,
+  parseSourceFields,
+} from '../ingest/source-input.ts';
 import type { SourceResolver } from '../ingest/source-resolver.ts';
 import { sourceRouteSchemas } from '../ingest/source-schemas.ts';
 import {
@@ -161,23 +166,13 @@ export const sourcesRoutes: FastifyPluginAsync<SourcesRoutesOptions> = async (ap
     async (request) => {
       const key = await authorize(request, 'admin');
       const source = await load(key, request.params.id);
-      const body = isRecord(request.body) ? request.body : {};
-      if (
-        body.secret !== undefined &&
-        (typeof body.secret !== 'string' || body.secret === '' || body.secret.length > 1024)
-      ) {
-        throw new ApiError('validation_failed', 'secret: must be a string of 1 to 1024 characters');
-      }
-      const graceSeconds = body.graceSeconds ?? DEFAULT_SECRET_GRACE_MS / 1000;
-      if (typeof graceSeconds !== 'number' || !Number.isInteger(graceSeconds)) {
-        throw new ApiError(
-          'validation_failed',
-          `graceSeconds: must be an integer from 0 to ${MAX_SECRET_GRACE_MS / 1000}`,
-        );
-      }
+      const { secret, graceSeconds } = parseRotation(request.body, {
+        defaultGraceSeconds: DEFAULT_SECRET_GRACE_MS / 1000,
+        maxGraceSeconds: MAX_SECRET_GRACE_MS / 1000,
+      });
       const now = clock();
       const rotated = rotateSecrets(source, {
-        ...(typeof body.secret === 'string' ? { secret: body.secret } : {}),
+        ...(secret === undefined ? {} : { secret }),
         graceMs: graceSeconds * 1000,
         now,
         ...(options.random === undefined ? {} : { random: options.random }),

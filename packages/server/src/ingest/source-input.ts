@@ -42,6 +42,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Refuses keys outside `allowed`: a typo dropped silently would leave the default in place unnoticed. */
+function checkKeys(value: Record<string, unknown>, field: string, allowed: readonly string[]): void {
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) {
+      throw invalid(`${field}.${key}`, `is not a field of ${field} (it takes ${allowed.join(', ')})`);
+    }
+  }
+}
+
 function checkString(value: unknown, field: string, max: number, min = 1): string {
   if (typeof value !== 'string' || value.length < min || value.length > max) {
     throw invalid(field, `must be a string of ${min} to ${max} characters`);
@@ -109,6 +118,9 @@ function checkVerification(value: unknown): Source['verification'] {
 
 function checkRule<K extends 'eventTypeRule' | 'dedupRule'>(value: unknown, field: K): Source[K] {
   if (!isRecord(value)) throw invalid(field, 'must be an object with a kind');
+  const fieldOf: Record<string, string> = { header: 'name', pointer: 'pointer', fixed: 'eventType' };
+  const kindField = typeof value.kind === 'string' ? fieldOf[value.kind] : undefined;
+  checkKeys(value, field, kindField === undefined ? ['kind'] : ['kind', kindField]);
   switch (value.kind) {
     case 'provider':
       return { kind: 'provider' } as Source[K];
@@ -141,6 +153,7 @@ function checkRule<K extends 'eventTypeRule' | 'dedupRule'>(value: unknown, fiel
 
 function checkResponse(value: unknown): Source['response'] {
   if (!isRecord(value)) throw invalid('response', 'must be an object');
+  checkKeys(value, 'response', ['status', 'body', 'contentType']);
   const status = value.status ?? DEFAULT_RESPONSE.status;
   if (typeof status !== 'number' || !Number.isInteger(status) || status < 200 || status > 299) {
     throw invalid('response.status', 'must be a 2xx status');
@@ -234,6 +247,9 @@ export function parseSourceFields(body: unknown, config: IngestConfig): SourcePa
 /** Plaintext secrets given in a create body (`secret` or `secrets`), newest first. */
 export function parseGivenSecrets(body: unknown): string[] {
   if (!isRecord(body)) return [];
+  if (body.secret !== undefined && body.secrets !== undefined) {
+    throw invalid('secret', 'give either secret or secrets, not both');
+  }
   const given = body.secrets ?? (body.secret === undefined ? [] : [body.secret]);
   if (!Array.isArray(given) || given.length > 10)
     throw invalid('secrets', 'must be a list of at most 10 secrets');
@@ -264,4 +280,26 @@ export function newSourceFrom(
     alias: fields.alias ?? null,
     disabled: fields.disabled ?? false,
   };
+}
+
+/** The body of `POST /v1/sources/{id}/secrets/rotate`: `{secret?, graceSeconds?}` and nothing else. */
+export function parseRotation(
+  body: unknown,
+  limits: { defaultGraceSeconds: number; maxGraceSeconds: number },
+): { secret?: string; graceSeconds: number } {
+  const value = body === undefined || body === null ? {} : body;
+  if (!isRecord(value)) throw invalid('body', 'must be a JSON object');
+  for (const key of Object.keys(value)) {
+    if (key !== 'secret' && key !== 'graceSeconds') {
+      // A typo such as "secrte" would otherwise rotate to a generated secret nobody asked for.
+      throw invalid(key, 'is not a field of a secret rotation (it takes secret, graceSeconds)');
+    }
+  }
+  const graceSeconds =
+    value.graceSeconds === undefined
+      ? limits.defaultGraceSeconds
+      : checkInteger(value.graceSeconds, 'graceSeconds', 0, limits.maxGraceSeconds);
+  return value.secret === undefined
+    ? { graceSeconds }
+    : { secret: checkString(value.secret, 'secret', 1024), graceSeconds };
 }
