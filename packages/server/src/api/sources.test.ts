@@ -166,6 +166,14 @@ test('validation: every bad field is validation_failed or invalid_secret, naming
           'response.contentType',
         ],
       ),
+      // Entries that could never equal a request's bare type/subtype are refused.
+      ...['application/json; charset=utf-8', 'not a type!!', 'application/*', 'json', 'a/b/c'].map(
+        (type): [Record<string, unknown>, string, string] => [
+          { name: 'x', verification: { scheme: 'none' }, contentTypes: ['text/plain', type] },
+          'validation_failed',
+          'contentTypes[1]',
+        ],
+      ),
       [{ name: 'x', verification: { scheme: 'none' }, alias: '/a/b' }, 'validation_failed', 'alias'],
       [
         { name: 'x', verification: { scheme: 'none' }, response: { status: 204, body: 'x' } },

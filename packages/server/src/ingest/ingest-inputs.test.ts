@@ -217,13 +217,19 @@ test('content types outside the source list are 415', async () => {
     const source = await kit.createSource({
       name: 'j',
       verification: { scheme: 'none' },
-      contentTypes: ['application/json'],
+      // Saved as written by people: trimmed and lower-cased, then compared with the bare request type.
+      contentTypes: [' Application/JSON ', 'application/vnd.api+json'],
     });
+    assert.deepEqual(source.contentTypes, ['application/json', 'application/vnd.api+json']);
     assert.equal(
       (await post(kit, source.ingestPath, '{}', { 'content-type': 'application/json; charset=utf-8' }))
         .statusCode,
       202,
     );
+    const vendor = await post(kit, source.ingestPath, '{}', {
+      'content-type': 'application/vnd.api+json; ext=x',
+    });
+    assert.equal(vendor.statusCode, 202);
     const refused = await post(kit, source.ingestPath, 'x', { 'content-type': 'text/plain' });
     assert.equal(refused.statusCode, 415);
     assert.equal(refused.json().error.code, 'unsupported_media_type');

@@ -196,7 +196,26 @@ function checkContentTypes(value: unknown): string[] | null {
   if (!Array.isArray(value) || value.length === 0 || value.length > 32) {
     throw invalid('contentTypes', 'must be null or a list of 1 to 32 media types');
   }
-  return value.map((type, i) => checkString(type, `contentTypes[${i}]`, 128).toLowerCase());
+  return value.map((type, i) => checkMediaType(checkString(type, `contentTypes[${i}]`, 128), i));
+}
+
+// RFC 6838 restricted names. Ingest compares the request's bare type/subtype (parameters dropped,
+// lower-cased) for equality, so an entry with parameters or a wildcard could never match: refused.
+const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$/;
+
+function checkMediaType(value: string, i: number): string {
+  const type = value.trim().toLowerCase();
+  if (type.includes(';')) {
+    throw invalid(
+      `contentTypes[${i}]`,
+      'must be a bare type/subtype without parameters (application/json matches any charset)',
+    );
+  }
+  if (type.includes('*'))
+    throw invalid(`contentTypes[${i}]`, 'must name one type/subtype; wildcards are not supported');
+  if (!MEDIA_TYPE.test(type))
+    throw invalid(`contentTypes[${i}]`, 'must be a media type such as application/json');
+  return type;
 }
 
 function checkTenant(value: unknown): string | null {
