@@ -22,19 +22,29 @@ export interface EventTypeSchemas {
  * `strict: false` because user schemas carry annotations Ajv does not know). Event types are cached for
  * `cacheMs` so publishing costs no query per message; compiled validators are cached per
  * (name, updatedAt), so an edit made by another process is picked up within `cacheMs`.
+ *
+ * The instance is shared (a fresh one costs ~25 ms of meta-schema compilation), so no user schema may
+ * leave its `$id`s registered in it: Ajv would refuse the next compile of that schema (the same type
+ * re-checked, edited, or deleted and recreated) as "already exists", and one type's `$id` could resolve
+ * another type's `$ref`.
  */
 export function createEventTypeSchemas(options: { store: Store; clock: () => number; cacheMs?: number }) {
   const cacheMs = options.cacheMs ?? 1000;
-  const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: true });
+  // addUsedSchema: false keeps a root `$id` out of the instance; nested `$id`s are registered anyway,
+  // so compile() removes those it added.
+  const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: true, addUsedSchema: false });
   addFormats(ajv);
   const types = new Map<string, { eventType: EventType | null; until: number }>();
   const validators = new Map<string, { updatedAt: number; validate: ValidateFunction }>();
 
   function compile(schema: Json): ValidateFunction {
+    const known = new Set(Object.keys(ajv.refs));
     try {
       return ajv.compile(schema as object);
     } catch (error) {
       throw new ApiError('invalid_schema', undefined, { details: { reason: (error as Error).message } });
+    } finally {
+      for (const ref of Object.keys(ajv.refs)) if (!known.has(ref)) delete ajv.refs[ref];
     }
   }
 

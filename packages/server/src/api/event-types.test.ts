@@ -55,3 +55,45 @@ test('invalid schemas and names are refused', async () => {
     assert.equal(errorCode(response), code, JSON.stringify(payload));
   }
 });
+
+test('schemas with $id can be checked, edited, recreated and shared by several types', async () => {
+  const schema = (required: string) => ({
+    $id: 'https://ex.com/s',
+    type: 'object',
+    required: [required],
+    properties: { n: { $id: 'https://ex.com/n', type: 'integer' }, m: { $ref: 'https://ex.com/n' } },
+  });
+  const publish = (eventType: string, payload: Record<string, unknown>) =>
+    call('POST', '/v1/messages', { eventType, payload });
+  const create = (name: string, required: string) =>
+    call('POST', '/v1/event-types', { name, schema: schema(required), enforceSchema: true });
+
+  assert.equal((await create('s.id', 'a')).statusCode, 201);
+  assert.equal((await publish('s.id', { a: 1 })).statusCode, 202);
+  assert.equal((await publish('s.id', { a: 1, m: 2 })).statusCode, 202);
+  const broken = await publish('s.id', { b: 1, m: 'x' });
+  assert.equal(broken.statusCode, 400);
+  assert.equal(errorCode(broken), 'schema_violation');
+
+  const patched = await call('PATCH', '/v1/event-types/s.id', { schema: schema('b') });
+  assert.equal(patched.statusCode, 200, patched.body);
+  assert.equal(errorCode(await publish('s.id', { a: 1 })), 'schema_violation');
+  assert.equal((await publish('s.id', { b: 1 })).statusCode, 202);
+
+  // Another type with the same $id neither breaks nor borrows the first one's schema.
+  assert.equal((await create('s.other', 'c')).statusCode, 201);
+  assert.equal((await publish('s.other', { c: 1 })).statusCode, 202);
+  assert.equal((await publish('s.id', { b: 1 })).statusCode, 202);
+
+  assert.equal((await call('DELETE', '/v1/event-types/s.id')).statusCode, 204);
+  assert.equal((await create('s.id', 'a')).statusCode, 201);
+  assert.equal((await publish('s.id', { a: 1 })).statusCode, 202);
+  assert.equal(errorCode(await publish('s.id', { b: 1 })), 'schema_violation');
+
+  // A $ref to an $id declared only in another type's schema stays unresolved.
+  const foreign = await call('POST', '/v1/event-types', {
+    name: 's.ref',
+    schema: { $ref: 'https://ex.com/n' },
+  });
+  assert.equal(errorCode(foreign), 'invalid_schema');
+});
