@@ -27,6 +27,54 @@ export function checkCustomHeaders(
   });
 }
 
+const NO_OWN_HEADERS: SigningScheme = { scheme: 'standard-webhooks-v1' };
+
+/**
+ * Throws `reserved_header` when a legacy scheme's own headers could not go out as configured: the
+ * signature, timestamp and token header names follow the custom-header rules (an RFC 9110 token, not a
+ * header Hookline sets, so the secret never travels as `Host` and no signature replaces `webhook-id`),
+ * the signature and timestamp headers differ, and the prefix carries no control characters.
+ */
+export function assertSigningHeaders(signing: SigningScheme): void {
+  if (signing.scheme !== 'hmac' && signing.scheme !== 'token') return;
+  assertSigningHeaderName('header', signing.header);
+  if (signing.scheme === 'token') return;
+  if (signing.timestampHeader !== undefined) {
+    assertSigningHeaderName('timestampHeader', signing.timestampHeader);
+    if (signing.timestampHeader.toLowerCase() === signing.header.toLowerCase()) {
+      throw new ApiError('reserved_header', 'signing.timestampHeader must differ from signing.header', {
+        details: {
+          header: signing.timestampHeader,
+          field: 'signing.timestampHeader',
+          reason: 'duplicate_header',
+        },
+      });
+    }
+  }
+  if (signing.prefix !== undefined) {
+    // Checked as a header value: it is sent as the start of the signature header's value.
+    const verdict = validateEndpointHeaders({ [signing.header]: signing.prefix }, NO_OWN_HEADERS);
+    if (!verdict.ok && verdict.code === 'invalid_header_value') {
+      throw new ApiError(
+        'reserved_header',
+        'signing.prefix contains a control character (CR, LF, NUL or similar)',
+        {
+          details: { header: signing.header, field: 'signing.prefix', reason: verdict.code },
+        },
+      );
+    }
+  }
+}
+
+function assertSigningHeaderName(field: 'header' | 'timestampHeader', name: string): void {
+  // The custom-header rules with no scheme headers of their own: only the fixed reserved set applies.
+  const verdict = validateEndpointHeaders({ [name]: '' }, NO_OWN_HEADERS);
+  if (verdict.ok) return;
+  throw new ApiError('reserved_header', `signing.${field}: ${verdict.message}`, {
+    details: { header: name, field: `signing.${field}`, reason: verdict.code },
+  });
+}
+
 /** Throws `invalid_filter` with the failing path. */
 export function assertPayloadFilter(filter: Json | null | undefined): void {
   if (filter === null || filter === undefined) return;

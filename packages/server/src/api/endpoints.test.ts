@@ -122,6 +122,55 @@ test('bad endpoints are refused with a precise code', async () => {
   }
 });
 
+test('signing header names and prefix follow the custom-header rules, on create and update', async () => {
+  const hmac = (extra: Record<string, unknown>) => ({
+    scheme: 'hmac',
+    header: 'X-Signature',
+    algorithm: 'sha256',
+    encoding: 'hex',
+    ...extra,
+  });
+  const cases: [Record<string, unknown>, string][] = [
+    [{ scheme: 'token', header: 'Host' }, 'reserved_header'],
+    [{ scheme: 'token', header: 'webhook-id' }, 'reserved_header'],
+    [{ scheme: 'token', header: 'Content-Length' }, 'reserved_header'],
+    [{ scheme: 'token', header: 'Proxy-Token' }, 'reserved_header'],
+    [{ scheme: 'token', header: 'X-Tok\r\nX-Evil: 1' }, 'invalid_header_name'],
+    [hmac({ header: 'content-type' }), 'reserved_header'],
+    [hmac({ header: 'X Sig' }), 'invalid_header_name'],
+    [hmac({ timestampHeader: 'Webhook-Timestamp' }), 'reserved_header'],
+    [hmac({ timestampHeader: 'X-Time:' }), 'invalid_header_name'],
+    [hmac({ timestampHeader: 'x-signature' }), 'duplicate_header'],
+    [hmac({ prefix: 'sha256=\r\nX-Evil: 1' }), 'invalid_header_value'],
+    [hmac({ prefix: 'v1\u0000' }), 'invalid_header_value'],
+  ];
+  for (const [signing, reason] of cases) {
+    const response = await create(t, { url: 'https://example.com/s', signing });
+    assert.equal(response.statusCode, 400, JSON.stringify(signing));
+    assert.equal(errorCode(response), 'reserved_header', JSON.stringify(signing));
+    assert.equal(bodyOf<{ error: { details: { reason: string } } }>(response).error.details.reason, reason);
+  }
+
+  const good = hmac({ prefix: 'sha256=', timestampHeader: 'X-Signature-Timestamp' });
+  const created = await create(t, {
+    url: 'https://example.com/s',
+    signing: good,
+    headers: { 'X-Team': 'a' },
+  });
+  assert.equal(created.statusCode, 201, created.body);
+  const { id } = bodyOf<{ id: string }>(created);
+  const patch = (payload: Record<string, unknown>) =>
+    t.app.inject({ method: 'PATCH', url: `/v1/endpoints/${id}`, headers: t.auth(t.adminKey), payload });
+  assert.equal(errorCode(await patch({ signing: hmac({ header: 'Host' }) })), 'reserved_header');
+  assert.equal(errorCode(await patch({ signing: hmac({ prefix: 'a\nb' }) })), 'reserved_header');
+  // The endpoint's own signing headers are reserved for its custom headers, whichever side changes.
+  assert.equal(errorCode(await patch({ headers: { 'x-signature-timestamp': '1' } })), 'reserved_header');
+  assert.equal(errorCode(await patch({ signing: hmac({ header: 'X-Team' }) })), 'reserved_header');
+  const renamed = await patch({ signing: hmac({ header: 'X-Hub-Signature-256', prefix: 'sha256=' }) });
+  assert.equal(renamed.statusCode, 200, renamed.body);
+  assert.equal((await t.store.getEndpoint(id))?.signing.scheme, 'hmac');
+});
+
 test('SSRF: private, loopback and metadata addresses are refused at save time', async () => {
   for (const url of [
     'http://127.0.0.1/x',

@@ -10,6 +10,7 @@ import {
   assertDestinationUrl,
   assertEventTypePatterns,
   assertPayloadFilter,
+  assertSigningHeaders,
   checkCustomHeaders,
 } from './endpoint-validation.ts';
 import { presentEndpoint } from './present.ts';
@@ -214,6 +215,8 @@ const FIELDS = [
 
 function validate(body: EndpointInput, signing: SigningScheme, deps: AppDeps): void {
   if (body.url !== undefined) assertDestinationUrl(body.url, deps.ssrfPolicy);
+  // Only a given scheme: an unrelated PATCH must not fail on what was saved before this check existed.
+  if (body.signing !== undefined) assertSigningHeaders(body.signing);
   if (body.headers !== undefined) body.headers = checkCustomHeaders(body.headers, signing);
   assertEventTypePatterns(body.eventTypes);
   assertPayloadFilter(body.payloadFilter);
