@@ -214,12 +214,15 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
       const address = await app.listen({ port: config.port, host: config.host });
       url = address;
       logger.info({ url, role: config.role, engine: store.engine }, `Hookline listening on ${url}`);
-      const ingestUrl = `${url}${source.alias ?? `/in/${source.token}`}`;
-      logger.info({ sourceId: source.id, ingestUrl }, 'default source ready');
-      if (firstStart !== null) {
-        firstStart += `Default source (scheme none): ${ingestUrl}\n\n  curl -X POST ${ingestUrl} -H "Content-Type: application/json" -d '{"event": "user_signed_up", "user": "john_doe"}'\n\n`;
-        firstStart += `Dashboard: ${url}/ui/ (sign in with the admin key above)\n\n`;
+      // Null once the operator deleted or renamed it: it is created at the database's first start only.
+      if (source !== null) {
+        const ingestUrl = `${url}${source.alias ?? `/in/${source.token}`}`;
+        logger.info({ sourceId: source.id, ingestUrl }, 'default source ready');
+        if (firstStart !== null) {
+          firstStart += `Default source (scheme none): ${ingestUrl}\n\n  curl -X POST ${ingestUrl} -H "Content-Type: application/json" -d '{"event": "user_signed_up", "user": "john_doe"}'\n\n`;
+        }
       }
+      if (firstStart !== null) firstStart += `Dashboard: ${url}/ui/ (sign in with the admin key above)\n\n`;
     }
     if (config.role === 'worker' && metrics) {
       // A worker serves no API, but with metrics on it is scraped and probed like any process.

@@ -18,28 +18,42 @@ export interface DefaultSourceOptions {
   random?: (size: number) => Uint8Array;
 }
 
+/** Meta key recording that this database got its default source, so it is never made twice. */
+export const DEFAULT_SOURCE_CREATED_KEY = 'default_source_created';
+
 /**
- * Creates the quick-start source at first start (scheme `none`, alias `/webhook`, any content type,
- * no dedup) unless a source named `default` already exists; returns it either way. Safe when two
- * processes start together: the loser of the unique-name race reads the winner's source.
+ * Creates the quick-start source at the database's first start (scheme `none`, alias `/webhook`, any
+ * content type, no dedup) and records that it did; returns it, or null once it was deleted or renamed.
+ * Only once per database: an operator who deletes or renames the unverified endpoint must not find it
+ * back after a restart. Safe when two processes start together: the loser of the unique-name race
+ * reads the winner's source.
  *
  * @example
  * const source = await ensureDefaultSource(store, { alias: config.defaultSourceAlias });
- * log.info(`POST http://localhost:${port}${source.alias ?? `/in/${source.token}`}`);
+ * if (source) log.info(`POST http://localhost:${port}${source.alias ?? `/in/${source.token}`}`);
  */
-export async function ensureDefaultSource(store: Store, options: DefaultSourceOptions = {}): Promise<Source> {
+export async function ensureDefaultSource(
+  store: Store,
+  options: DefaultSourceOptions = {},
+): Promise<Source | null> {
   const alias = options.alias === undefined ? DEFAULT_SOURCE_ALIAS : options.alias;
   if (alias !== null && !ALIAS_PATTERN.test(alias)) {
     // A configuration mistake, caught at startup: alias routes match one path segment only.
     throw new RangeError(`the default source alias must be one path segment such as /webhook, not ${alias}`);
   }
   const existing = await store.getSourceByName(DEFAULT_SOURCE_NAME);
-  if (existing !== null) return existing;
+  if ((await store.getMeta(DEFAULT_SOURCE_CREATED_KEY)) !== null) return existing;
+  // No record yet. A database from before the record with a default source, or with sources but none
+  // named default (it was deleted or renamed), is past its first start: record that, create nothing.
+  if (existing !== null || (await store.listSources({ limit: 1 })).data.length > 0) {
+    await store.setMeta(DEFAULT_SOURCE_CREATED_KEY, 'true');
+    // Read again: a process starting at the same moment may have just created it.
+    return existing ?? (await store.getSourceByName(DEFAULT_SOURCE_NAME));
+  }
   const config = ingestConfig(options.config);
-  // Another source may own the alias already; the default source then lives at its token URL only.
-  const aliasFree = alias === null ? false : (await store.getSourceByAlias(alias)) === null;
+  let created: Source;
   try {
-    return await store.createSource({
+    created = await store.createSource({
       name: DEFAULT_SOURCE_NAME,
       token: generateSourceToken(options.random),
       tenant: null,
@@ -53,7 +67,7 @@ export async function ensureDefaultSource(store: Store, options: DefaultSourceOp
       eventTypeRule: { kind: 'provider' },
       // Unsigned quick-start senders put anything in `id`; deduplicating on it would drop real events.
       dedupRule: { kind: 'none' },
-      alias: aliasFree ? alias : null,
+      alias,
       disabled: false,
     });
   } catch (error) {
@@ -62,4 +76,6 @@ export async function ensureDefaultSource(store: Store, options: DefaultSourceOp
     if (raced === null) throw error;
     return raced;
   }
+  await store.setMeta(DEFAULT_SOURCE_CREATED_KEY, 'true');
+  return created;
 }

@@ -30,7 +30,8 @@ function post(kit: IngestKit, url: string, payload: string, headers: Record<stri
 test('quick start: the default source answers POST /webhook like the seeds, and is created once', async () => {
   await withKit(async (kit) => {
     const source = await ensureDefaultSource(kit.store);
-    assert.equal((await ensureDefaultSource(kit.store)).id, source.id);
+    assert.ok(source);
+    assert.equal((await ensureDefaultSource(kit.store))?.id, source.id);
     assert.equal(source.alias, '/webhook');
     const body = '{"event": "user_signed_up", "user": "john_doe"}';
     const response = await post(kit, '/webhook', body);
