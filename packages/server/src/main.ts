@@ -208,9 +208,6 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
           https: tls.tls,
         },
       });
-      // Slow-header clients (slowloris) are cut after 10 s instead of Node's 60 s; slow bodies are
-      // the ingest path's own 408 (ingestBodyTimeoutMs).
-      app.server.headersTimeout = 10_000;
       const address = await app.listen({ port: config.port, host: config.host });
       url = address;
       logger.info({ url, role: config.role, engine: store.engine }, `Hookline listening on ${url}`);

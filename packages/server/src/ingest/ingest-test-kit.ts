@@ -4,7 +4,7 @@
  * sources and endpoints. Not imported by production code.
  */
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app.ts';
+import { type AppOps, buildApp } from '../app.ts';
 import { mintApiKey } from '../auth/api-key-token.ts';
 import { defaultConfig } from '../config.ts';
 import { maxAttempts } from '../delivery/retry-policy.ts';
@@ -39,7 +39,7 @@ export interface IngestKit {
 
 export async function createIngestKit(
   engine: EngineFactory,
-  options: { config?: Partial<IngestConfig>; testStore?: TestStore } = {},
+  options: { config?: Partial<IngestConfig>; testStore?: TestStore; ops?: AppOps } = {},
 ): Promise<IngestKit> {
   const t = options.testStore ?? (await engine.open());
   const { store, clock } = t;
@@ -54,6 +54,7 @@ export async function createIngestKit(
     maxAttempts: (endpoint) => maxAttempts(endpoint),
     ssrfPolicy: createSsrfPolicy({ allowLoopback: true }),
     ingest: { config: { bodyTimeoutMs: 2000, sourceCacheMs: 0, ...options.config } },
+    ...(options.ops ? { ops: options.ops } : {}),
   });
   const minted = mintApiKey();
   await store.createApiKey({

@@ -24,3 +24,28 @@ export function parseRaw(raw: string): { status: number; headers: string; body: 
     body: JSON.parse(raw.slice(end + 4)),
   };
 }
+
+/**
+ * A slowloris client: sends the request line, then one header byte every `everyMs` and never ends the
+ * headers. Resolves with what the server sent and how long the connection lived.
+ */
+export function slowHeaders(port: number, everyMs: number): Promise<{ raw: string; elapsedMs: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    const drip = setInterval(() => {
+      if (socket.writable) socket.write('a');
+    }, everyMs);
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('error', (error) => {
+      clearInterval(drip);
+      reject(error);
+    });
+    socket.on('close', () => {
+      clearInterval(drip);
+      resolve({ raw: Buffer.concat(chunks).toString('latin1'), elapsedMs: performance.now() - started });
+    });
+    socket.write('POST /webhook HTTP/1.1\r\nHost: localhost\r\nX-Slow: ');
+  });
+}
