@@ -2,10 +2,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { writeTenant } from '../auth/access.ts';
 import { ApiError } from '../errors.ts';
 import { inSpan } from '../ops/tracing.ts';
-import type { InsertOutcome, NewMessage } from '../store/store.ts';
+import type { NewMessage } from '../store/store.ts';
 import type { AppDeps } from './api-deps.ts';
 import { callerOf } from './authenticate-hook.ts';
 import type { EventTypeSchemas } from './event-type-schemas.ts';
+import { assertBatchKeysConsistent, assertSameRequest, sameRequest } from './idempotency-conflicts.ts';
 import { presentPublished } from './present.ts';
 import { elementSpans, memberSpan, type Span, valueSpan } from './raw-json-slice.ts';
 import { anyJson, channelName, errorResponses, eventTypeName, tenantName } from './schemas/common.ts';
@@ -110,7 +111,7 @@ export function publishRoutes(app: FastifyInstance, deps: AppDeps, schemas: Even
         tags,
         summary: `Publish up to ${MAX_BATCH} events in one commit (all or nothing)`,
         description:
-          'Items with an `idempotencyKey` already used are not stored again; they come back with `duplicate: true` and the original id.',
+          'Items with an `idempotencyKey` already used for the same request are not stored again; they come back with `duplicate: true` and the original id. A key reused for a different request (by an earlier publish or by another item of the batch) is `409 idempotency_conflict`. Keys go per item: an `Idempotency-Key` header is refused.',
         body: {
           type: 'object',
           required: ['messages'],
@@ -149,6 +150,14 @@ export function publishRoutes(app: FastifyInstance, deps: AppDeps, schemas: Even
       },
     },
     async (request, reply) => {
+      // Silently ignoring it would let a client believe its retried batch is deduplicated.
+      if (request.headers['idempotency-key'] !== undefined) {
+        throw new ApiError(
+          'validation_failed',
+          'The batch takes no Idempotency-Key header: give each message its own idempotencyKey.',
+          { details: [{ path: '/headers/idempotency-key', message: 'not accepted on /v1/messages/batch' }] },
+        );
+      }
       const trace = deps.tracing?.startServer('publish', {
         'http.request.method': 'POST',
         'http.route': '/v1/messages/batch',
@@ -167,14 +176,29 @@ export function publishRoutes(app: FastifyInstance, deps: AppDeps, schemas: Even
           const message = await prepare(deps, schemas, request, input, spans?.[index] ?? null);
           messages.push(traceParent === null ? message : { ...message, traceParent });
         }
+        assertBatchKeysConsistent(messages);
         const outcomes = await deps.store.insertMessages(messages);
-        return reply.code(202).send({
-          data: outcomes.map((outcome) =>
-            outcome.duplicate
-              ? { ...presentPublished(outcome.message), duplicate: true }
-              : { ...presentPublished(outcome.message, outcome.deliveryIds.length), duplicate: false },
-          ),
-        });
+        const data = outcomes.map((outcome) =>
+          outcome.duplicate
+            ? { ...presentPublished(outcome.message), duplicate: true }
+            : { ...presentPublished(outcome.message, outcome.deliveryIds.length), duplicate: false },
+        );
+        // Only the commit knows a key was used before (the store has no lookup by key and decides
+        // clashes itself, race-free), so this conflict comes after the other items are stored:
+        // `details.data` says what was, as a 202 would have.
+        const conflicts = outcomes.flatMap((outcome, index) =>
+          outcome.duplicate && !sameRequest(outcome.message, messages[index] as NewMessage)
+            ? [{ index, messageId: outcome.message.id }]
+            : [],
+        );
+        if (conflicts.length > 0) {
+          throw new ApiError(
+            'idempotency_conflict',
+            `messages[${conflicts.map((c) => c.index).join('], [')}] reuse the idempotencyKey of a different earlier request; the other messages were stored.`,
+            { details: { conflicts, data } },
+          );
+        }
+        return reply.code(202).send({ data });
       });
     },
   );
@@ -224,19 +248,4 @@ async function prepare(
 function payloadBytes(raw: Buffer | undefined, span: Span | null, payload: unknown): Uint8Array {
   if (raw !== undefined && span !== null) return raw.subarray(span.start, span.end);
   return Buffer.from(JSON.stringify(payload));
-}
-
-/** A replayed Idempotency-Key must carry the same request; a different one is a client bug worth a 409. */
-function assertSameRequest(outcome: Extract<InsertOutcome, { duplicate: true }>, message: NewMessage): void {
-  const original = outcome.message;
-  const sameBody = original.body === null || Buffer.from(original.body).equals(Buffer.from(message.body));
-  const sameChannels = JSON.stringify(original.channels) === JSON.stringify(message.channels ?? []);
-  if (
-    original.eventType !== message.eventType ||
-    !sameBody ||
-    !sameChannels ||
-    original.eventId !== (message.eventId ?? null)
-  ) {
-    throw new ApiError('idempotency_conflict', undefined, { details: { messageId: original.id } });
-  }
 }
