@@ -298,3 +298,26 @@ test('a store that cannot take the message answers 503 with Retry-After, never 2
     { sourceCacheMs: 60_000 },
   );
 });
+
+test('sub-path and query string are kept the same way on token URLs (percent-encoded too) and aliases', async () => {
+  await withKit(async (kit) => {
+    const source = await kit.createSource({ name: 's', verification: { scheme: 'none' }, alias: '/hooks' });
+    const token = source.ingestPath.slice('/in/'.length);
+    const encoded = `%${token.charCodeAt(0).toString(16).toUpperCase()}${token.slice(1)}`;
+    const cases: [string, string | null][] = [
+      [`/in/${token}`, null],
+      [`/in/${token}/orders/7?x=1`, '/orders/7?x=1'],
+      [`/in/${encoded}/orders/7`, '/orders/7'],
+      [`/in/${encoded}?x=1`, '?x=1'],
+      [`/in/${token}?x=1`, '?x=1'],
+      ['/hooks', null],
+      ['/hooks?x=1', '?x=1'],
+    ];
+    for (const [url, subPath] of cases) {
+      const response = await post(kit, url, '{}');
+      assert.equal(response.statusCode, 202, url);
+      const message = await kit.store.getMessage(String(response.headers['x-hookline-message-id']));
+      assert.equal(message?.subPath, subPath, url);
+    }
+  });
+});

@@ -83,6 +83,20 @@ function mediaType(request: FastifyRequest): string {
 }
 
 /**
+ * What follows the route's first `segments` path segments in the raw URL (`/in/{token}`: 2, `/{alias}`:
+ * 1): the sub-path and query string as the sender wrote them, or null when nothing follows. Cut by
+ * segment rather than by the decoded token, so a percent-encoded token keeps its sub-path.
+ */
+function subPathAfter(url: string, segments: number): string | null {
+  let end = 0;
+  for (let i = 0; i < segments; i++) {
+    const next = url.slice(end + 1).search(/[/?]/);
+    end = next < 0 ? url.length : end + 1 + next;
+  }
+  return end >= url.length ? null : url.slice(end);
+}
+
+/**
  * The inbound webhook routes: `POST /in/{token}`, `POST /in/{token}/*` (the sub-path is kept on the
  * message) and `POST /{alias}`. Bodies are read raw whatever their content type, counted against the
  * source's own limit while streaming; see ingest-request.ts for what happens next. Register it without
@@ -238,11 +252,8 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
   const tokenRoute = {
     onRequest: async (request: FastifyRequest<{ Params: { token: string } }>) =>
       admit(request, await resolver.byToken(request.params.token)),
-    handler: async (request: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply) => {
-      const prefix = `/in/${request.params.token}`;
-      const rest = request.url.startsWith(prefix) ? request.url.slice(prefix.length) : '';
-      return handle(request, reply, rest === '' ? null : rest);
-    },
+    handler: async (request: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply) =>
+      handle(request, reply, subPathAfter(request.url, 2)),
   };
   app.post('/in/:token', tokenRoute);
   app.post('/in/:token/*', tokenRoute);
@@ -253,7 +264,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
         const alias = `/${request.params.alias}`;
         await admit(request, ALIAS_PATTERN.test(alias) ? await resolver.byAlias(alias) : null);
       },
-      handler: (request, reply) => handle(request, reply, null),
+      handler: (request, reply) => handle(request, reply, subPathAfter(request.url, 1)),
     });
   }
 };
