@@ -32,7 +32,8 @@ test('a result waiting for its commit keeps its worker slot, so what a crash lea
 
 test('jobs held behind a busy endpoint count against the worker while held, and no longer once started', async (context) => {
   const t = await startGatedDispatcher(context, { concurrency: 3 });
-  const narrow = await t.store.createEndpoint(newEndpoint({ maxConcurrency: 1 }));
+  // A 1 s deadline: the endpoint is expected to start a few per second, so it may hold a few.
+  const narrow = await t.store.createEndpoint(newEndpoint({ maxConcurrency: 1, timeoutMs: 1_000 }));
   // One commit, so one claim takes all three: one starts, two are held behind the endpoint's limit.
   const batch = [1, 2, 3].map(() => newMessage({ endpoints: [narrow.id] }));
   await t.store.insertMessages(batch);

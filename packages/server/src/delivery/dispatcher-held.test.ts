@@ -19,17 +19,18 @@ async function statuses(store: Store, endpointId: string): Promise<string[]> {
   return page.data.map((d) => `${d.status}/${d.attemptCount}`).sort();
 }
 
-test('a backlog behind a narrow endpoint is held two waves deep; the rest goes back uncounted and each is sent once', async (context) => {
+test('a backlog behind a narrow endpoint is held only as deep as it can start soon; the rest goes back uncounted and each is sent once', async (context) => {
   const t = await startGatedDispatcher(context, { concurrency: 16 });
-  const narrow = await t.store.createEndpoint(newEndpoint({ maxConcurrency: 1 }));
+  // One at a time with a 1 s deadline and no attempt seen yet: about one a second, five in 5 s.
+  const narrow = await t.store.createEndpoint(newEndpoint({ maxConcurrency: 1, timeoutMs: 1_000 }));
   const ids = await backlog(t.store, narrow.id, 10);
   await until(() => t.running.length === 1, 'the narrow endpoint’s one attempt');
-  // One in flight and two held; the seven others are pending again with no attempt counted.
+  // One in flight and five held; the four others are pending again with no attempt counted.
   await until(() => t.claimedIds.length >= 10, 'the first claim');
   for (let i = 0; i < 200; i++) await nextTurn();
   assert.deepEqual(await statuses(t.store, narrow.id), [
-    ...Array(3).fill('in_flight/1'),
-    ...Array(7).fill('pending/0'),
+    ...Array(6).fill('in_flight/1'),
+    ...Array(4).fill('pending/0'),
   ]);
   // The worker still has room: another endpoint's message starts at once.
   const wide = await t.store.createEndpoint(newEndpoint());

@@ -75,6 +75,8 @@ interface Job {
 export const ENDPOINT_CHECK_MS = 250;
 /** A held job starts only if its lease outlasts the attempt's deadline by this much (clock skew, commit). */
 const LEASE_MARGIN_MS = 1_000;
+/** Held jobs an endpoint is expected to start within this long are worth keeping (see `#holdLimit`). */
+const HOLD_HORIZON_MS = 5_000;
 
 /**
  * The worker loop: claims due deliveries in batches, admits each through its endpoint's concurrency
@@ -116,6 +118,8 @@ export class Dispatcher implements LocalWorker {
   readonly #reserved = new Map<string, number>();
   #reservedTotal = 0;
   #detachLocal: (() => void) | null = null;
+  /** Mean attempt duration per endpoint as this worker saw it (ms), for `#holdLimit`. */
+  readonly #durations = new Map<string, number>();
   /** Timers of rate-bound or expiring held queues, one per endpoint. */
   readonly #drainTimers = new Map<string, NodeJS.Timeout>();
   /** `endpointsVersion` when held jobs' endpoints were last known current, and when that was asked. */
@@ -411,16 +415,26 @@ export class Dispatcher implements LocalWorker {
   /**
    * Jobs an endpoint may hold beyond those it runs. Held jobs are leased to this worker and count against
    * its room, so a backlog behind one slow or rate-limited endpoint must not fill the worker (healthy
-   * endpoints would wait) nor outlive its lease (another claim would send it again): two waves of its
-   * concurrency, and no more than its rate can start before their leases run out. The rest goes back
-   * to the store, uncounted, and is claimed again once the endpoint has room.
+   * endpoints would wait) nor outlive its lease (another claim would send it again). So an endpoint holds
+   * what it is expected to start within HOLD_HORIZON_MS (at least one wave of its concurrency) and never
+   * more than it can start before the leases run out, from its rate and the attempt durations this worker
+   * saw (its deadline until one is known). The rest goes back to the store uncounted, claimed again once
+   * the endpoint has room; a fast endpoint is never short of held work.
    */
   #holdLimit(endpoint: Endpoint): number {
     const { maxConcurrency, ratePerSecond } = this.#limits(endpoint);
-    const waves = 2 * maxConcurrency;
-    if (ratePerSecond === null) return waves;
-    const window = this.#o.leaseMs - endpoint.timeoutMs - LEASE_MARGIN_MS;
-    return Math.min(waves, Math.floor((ratePerSecond * Math.max(0, window)) / 1000));
+    const duration = Math.max(1, this.#durations.get(endpoint.id) ?? endpoint.timeoutMs);
+    const perSecond = Math.min(ratePerSecond ?? Number.POSITIVE_INFINITY, (maxConcurrency * 1000) / duration);
+    const window = Math.max(0, this.#o.leaseMs - endpoint.timeoutMs - LEASE_MARGIN_MS);
+    const soon = Math.max(maxConcurrency, Math.floor((perSecond * HOLD_HORIZON_MS) / 1000));
+    return Math.min(soon, Math.floor((perSecond * window) / 1000));
+  }
+
+  #noteDuration(endpointId: string, ms: number): void {
+    // Bounded like #failing; a moving average, so one slow answer does not shrink what is held at once.
+    if (this.#durations.size >= 10_000 && !this.#durations.has(endpointId)) this.#durations.clear();
+    const last = this.#durations.get(endpointId);
+    this.#durations.set(endpointId, last === undefined ? ms : last * 0.8 + ms * 0.2);
   }
 
   /** True when the job's lease may end before an attempt started now would: it must not start. */
@@ -482,6 +496,7 @@ export class Dispatcher implements LocalWorker {
         signal,
       });
       this.#noteHealth(endpoint.id, run.endpointEffect.effect !== 'success');
+      this.#noteDuration(endpoint.id, run.attempt.durationMs);
       release();
     } catch (error) {
       // The runner classifies every network failure itself; reaching here is a bug. The lease expiry
