@@ -185,6 +185,12 @@ test('validation: every bad field is validation_failed or invalid_secret, naming
         'validation_failed',
         'eventTypeRule.kind',
       ],
+      // A fixed event type follows the event type name rule, as it would be replaced by `unknown` otherwise.
+      ...['a\nb', 'has space', 'é', ''].map((eventType): [Record<string, unknown>, string, string] => [
+        { name: 'x', verification: { scheme: 'none' }, eventTypeRule: { kind: 'fixed', eventType } },
+        'validation_failed',
+        'eventTypeRule.eventType',
+      ]),
       [
         { name: 'x', verification: { scheme: 'none' }, dedupRule: { kind: 'pointer', pointer: 'id' } },
         'validation_failed',

@@ -1,4 +1,5 @@
 import { isSchemeName, type SchemeName } from '@hookline/webhooks';
+import { eventTypeName } from '../api/schemas/common.ts';
 import { ApiError } from '../errors.ts';
 import type { NewSource, SourcePatch } from '../store/store.ts';
 import type { Json, Source } from '../store/types.ts';
@@ -116,6 +117,18 @@ function checkVerification(value: unknown): Source['verification'] {
   return out as Source['verification'];
 }
 
+// The rule event type names follow everywhere they are written (publish, event types): a fixed type
+// outside it, such as "a\nb", would be saved and then replaced by `unknown` on every message.
+const EVENT_TYPE_NAME = new RegExp(eventTypeName.pattern);
+
+function checkFixedEventType(value: unknown): string {
+  const name = checkString(value, 'eventTypeRule.eventType', eventTypeName.maxLength);
+  if (!EVENT_TYPE_NAME.test(name)) {
+    throw invalid('eventTypeRule.eventType', 'must be letters, digits and _ . : / - (e.g. invoice.paid)');
+  }
+  return name;
+}
+
 function checkRule<K extends 'eventTypeRule' | 'dedupRule'>(value: unknown, field: K): Source[K] {
   if (!isRecord(value)) throw invalid(field, 'must be an object with a kind');
   const fieldOf: Record<string, string> = { header: 'name', pointer: 'pointer', fixed: 'eventType' };
@@ -135,10 +148,7 @@ function checkRule<K extends 'eventTypeRule' | 'dedupRule'>(value: unknown, fiel
       return { kind: 'pointer', pointer: value.pointer } as Source[K];
     case 'fixed':
       if (field !== 'eventTypeRule') break;
-      return {
-        kind: 'fixed',
-        eventType: checkString(value.eventType, `${field}.eventType`, 256),
-      } as Source[K];
+      return { kind: 'fixed', eventType: checkFixedEventType(value.eventType) } as Source[K];
     case 'none':
       if (field !== 'dedupRule') break;
       return { kind: 'none' } as Source[K];
