@@ -278,14 +278,41 @@ test('validation: every bad field is validation_failed or invalid_secret, naming
     assert.equal(served.status, 200);
     assert.equal(served.headers.get('content-type'), 'text/plain;\tcharset=us-ascii');
     await kit.createSource({ name: 'dup', verification: { scheme: 'none' }, alias: '/hooks' });
-    for (const payload of [
-      { name: 'dup', verification: { scheme: 'none' } },
-      { name: 'other', verification: { scheme: 'none' }, alias: '/hooks' },
-    ]) {
-      const clash = await kit.app.inject({ method: 'POST', url: '/v1/sources', headers: kit.auth, payload });
+    // Conflicts name the clash in plain words, never the engine's SQL.
+    const other = await kit.createSource({ name: 'other', verification: { scheme: 'none' } });
+    for (const [method, url, payload, message] of [
+      [
+        'POST',
+        '/v1/sources',
+        { name: 'dup', verification: { scheme: 'none' } },
+        'A source named "dup" already exists.',
+      ],
+      [
+        'POST',
+        '/v1/sources',
+        { name: 'new', verification: { scheme: 'none' }, alias: '/hooks' },
+        'Another source already answers on the alias /hooks.',
+      ],
+      ['PATCH', `/v1/sources/${other.id}`, { name: 'dup' }, 'A source named "dup" already exists.'],
+      [
+        'PATCH',
+        `/v1/sources/${other.id}`,
+        { alias: '/hooks' },
+        'Another source already answers on the alias /hooks.',
+      ],
+    ] as const) {
+      const clash = await kit.app.inject({ method, url, headers: kit.auth, payload });
       assert.equal(clash.statusCode, 409);
-      assert.equal(clash.json().error.code, 'conflict');
+      assert.deepEqual(clash.json(), { error: { code: 'conflict', message } });
     }
+    // Renaming a source to its own name is no clash.
+    const same = await kit.app.inject({
+      method: 'PATCH',
+      url: `/v1/sources/${other.id}`,
+      headers: kit.auth,
+      payload: { name: 'other' },
+    });
+    assert.equal(same.statusCode, 200);
   });
 });
 

@@ -19,7 +19,8 @@ import {
   rotateSecrets,
 } from '../ingest/source-secrets.ts';
 import { generateSourceToken } from '../ingest/source-token.ts';
-import type { Store } from '../store/store.ts';
+import type { SourcePatch, Store } from '../store/store.ts';
+import { isStoreError } from '../store/store-error.ts';
 import type { ApiKey, ApiKeyScope, Source } from '../store/types.ts';
 
 /** Options of {@link sourcesRoutes}. */
@@ -79,6 +80,27 @@ export const sourcesRoutes: FastifyPluginAsync<SourcesRoutesOptions> = async (ap
   const read = (schema: object) => ({ config: { scope: 'read' as const }, schema });
   const admin = (schema: object) => ({ config: { scope: 'admin' as const }, schema });
 
+  /**
+   * A unique-constraint failure as a message that names the clash, found by looking the name and alias
+   * up: the store's own message is engine SQL ("UNIQUE constraint failed: sources.name").
+   */
+  async function clash<T>(write: Promise<T>, fields: SourcePatch, self: string | null): Promise<T> {
+    try {
+      return await write;
+    } catch (error) {
+      if (!isStoreError(error, 'conflict')) throw error;
+      const named = fields.name === undefined ? null : await store.getSourceByName(fields.name);
+      if (named !== null && named.id !== self) {
+        throw new ApiError('conflict', `A source named ${JSON.stringify(fields.name)} already exists.`);
+      }
+      const aliased = fields.alias == null ? null : await store.getSourceByAlias(fields.alias);
+      if (aliased !== null && aliased.id !== self) {
+        throw new ApiError('conflict', `Another source already answers on the alias ${fields.alias}.`);
+      }
+      throw new ApiError('conflict', 'A source with this name, alias or token already exists.');
+    }
+  }
+
   async function load(key: ApiKey, id: string): Promise<Source> {
     return visibleOr404(key, await store.getSource(id), 'source');
   }
@@ -94,7 +116,7 @@ export const sourcesRoutes: FastifyPluginAsync<SourcesRoutesOptions> = async (ap
         ? []
         : initialSecrets(scheme, parseGivenSecrets(request.body), now, options.random);
     const input = newSourceFrom(fields, { token: generateSourceToken(options.random), secrets, config });
-    const source = await store.createSource(input);
+    const source = await clash(store.createSource(input), fields, null);
     invalidate();
     return reply.code(201).send({ ...presentSource(source, now), secrets: secrets.map((s) => s.secret) });
   });
@@ -133,7 +155,7 @@ export const sourcesRoutes: FastifyPluginAsync<SourcesRoutesOptions> = async (ap
       fields.secrets = secrets;
       shown = secrets.map((s) => s.secret);
     }
-    const updated = await store.updateSource(source.id, fields);
+    const updated = await clash(store.updateSource(source.id, fields), fields, source.id);
     invalidate();
     return shown.length > 0
       ? { ...presentSource(updated, now), secrets: shown }
