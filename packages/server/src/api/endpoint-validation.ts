@@ -5,11 +5,42 @@ import { type SsrfPolicy, validateDestinationUrl } from '../delivery/ssrf-guard.
 import { ApiError } from '../errors.ts';
 import type { Json, SigningScheme } from '../store/types.ts';
 
-/** Throws `invalid_url` or `ssrf_blocked_url` for a destination that may not be saved. */
-export function assertDestinationUrl(url: string, policy: SsrfPolicy): void {
+// Scheme, `//`, then a host: the WHATWG parser would otherwise read `http:///x` or `http:/x` as host `x`.
+const WITH_AUTHORITY = /^https?:\/\/[^/?#]/i;
+
+/**
+ * Returns the URL as it will be stored and called (the parser's normalised `href`), or throws
+ * `invalid_url` or `ssrf_blocked_url`. Spellings the parser silently repairs are refused rather than
+ * repaired, since they are mistakes or attempts to hide the real destination: control characters,
+ * spaces (even surrounding), backslashes (read as `/`), a missing `//` authority, port 0.
+ */
+export function checkDestinationUrl(url: string, policy: SsrfPolicy): string {
+  const syntax = destinationSyntaxError(url);
+  if (syntax !== null) throw new ApiError('invalid_url', syntax);
   const verdict = validateDestinationUrl(url, policy);
-  if (verdict.ok) return;
-  throw new ApiError(verdict.code === 'ssrf_blocked' ? 'ssrf_blocked_url' : 'invalid_url', verdict.message);
+  if (!verdict.ok) {
+    throw new ApiError(verdict.code === 'ssrf_blocked' ? 'ssrf_blocked_url' : 'invalid_url', verdict.message);
+  }
+  if (verdict.url.port === '0') throw new ApiError('invalid_url', 'port 0 cannot be called');
+  return verdict.url.href;
+}
+
+// C0 controls, space and DEL: the parser strips or encodes them, so the saved text would not be what is called.
+function hasControlOrSpace(text: string): boolean {
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code <= 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
+function destinationSyntaxError(url: string): string | null {
+  if (hasControlOrSpace(url)) {
+    return 'the URL contains a space or a control character (percent-encode it, e.g. %20)';
+  }
+  if (url.includes('\\')) return 'the URL contains a backslash (use / in paths, %5C elsewhere)';
+  if (!WITH_AUTHORITY.test(url)) return 'the URL must start with http:// or https:// followed by a host';
+  return null;
 }
 
 /**

@@ -171,6 +171,48 @@ test('signing header names and prefix follow the custom-header rules, on create 
   assert.equal((await t.store.getEndpoint(id))?.signing.scheme, 'hmac');
 });
 
+test('URLs the parser would silently repair are refused; the stored url is the one called', async () => {
+  for (const url of [
+    'http:///path',
+    'http:/example.com/x',
+    'http:example.com/x',
+    'http://example.com/a\nb',
+    'http://example.com/a\r\nHost: evil',
+    'http://example.com/a\tb',
+    ' https://example.com/x',
+    'https://example.com/x ',
+    'https://example.com/a b',
+    'http:\\\\example.com:1\\bs',
+    'https://example.com\\@evil.example/',
+    'https://example.com:0/x',
+    'https://exa\u0000mple.com/',
+  ]) {
+    const response = await create(t, { url });
+    assert.equal(response.statusCode, 400, JSON.stringify(url));
+    assert.equal(errorCode(response), 'invalid_url', JSON.stringify(url));
+  }
+  const created = await create(t, { url: 'HTTPS://Example.COM:443/a/./b/../c?q=é#frag' });
+  assert.equal(created.statusCode, 201, created.body);
+  const { id, url } = bodyOf<{ id: string; url: string }>(created);
+  assert.equal(url, 'https://example.com/a/c?q=%C3%A9#frag');
+  assert.equal((await t.store.getEndpoint(id))?.url, url);
+  const patched = await t.app.inject({
+    method: 'PATCH',
+    url: `/v1/endpoints/${id}`,
+    headers: t.auth(t.adminKey),
+    payload: { url: 'http://EXAMPLE.com:80' },
+  });
+  assert.equal(bodyOf(patched).url, 'http://example.com/');
+  const refused = await t.app.inject({
+    method: 'PATCH',
+    url: `/v1/endpoints/${id}`,
+    headers: t.auth(t.adminKey),
+    payload: { url: 'http:///x' },
+  });
+  assert.equal(errorCode(refused), 'invalid_url');
+  assert.equal((await t.store.getEndpoint(id))?.url, 'http://example.com/');
+});
+
 test('SSRF: private, loopback and metadata addresses are refused at save time', async () => {
   for (const url of [
     'http://127.0.0.1/x',

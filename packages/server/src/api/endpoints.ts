@@ -7,11 +7,11 @@ import type { AppDeps } from './api-deps.ts';
 import { callerOf } from './authenticate-hook.ts';
 import { issueSecret } from './endpoint-secrets.ts';
 import {
-  assertDestinationUrl,
   assertEventTypePatterns,
   assertPayloadFilter,
   assertSigningHeaders,
   checkCustomHeaders,
+  checkDestinationUrl,
 } from './endpoint-validation.ts';
 import { presentEndpoint } from './present.ts';
 import { errorResponses, idParams, pageOf, pageQueryProperties, tenantName } from './schemas/common.ts';
@@ -214,7 +214,7 @@ const FIELDS = [
 ] as const satisfies readonly (keyof EndpointInput)[];
 
 function validate(body: EndpointInput, signing: SigningScheme, deps: AppDeps): void {
-  if (body.url !== undefined) assertDestinationUrl(body.url, deps.ssrfPolicy);
+  if (body.url !== undefined) body.url = checkDestinationUrl(body.url, deps.ssrfPolicy);
   // Only a given scheme: an unrelated PATCH must not fail on what was saved before this check existed.
   if (body.signing !== undefined) assertSigningHeaders(body.signing);
   if (body.headers !== undefined) body.headers = checkCustomHeaders(body.headers, signing);
