@@ -23,7 +23,7 @@ export function recoveryRoutes(app: FastifyInstance, deps: AppDeps): void {
         tags,
         summary: 'Send a message to an endpoint now, as a manual attempt; answers with that attempt',
         description:
-          'Works for any endpoint, also one the message was not routed to. 503 on a process without a delivery worker.',
+          "Works for any endpoint the message's tenant may reach (the endpoint's tenant is the message's or unset), also one the message was not routed to; another tenant's endpoint is 404 not_found. 503 on a process without a delivery worker.",
         params: idParams,
         body: {
           type: 'object',
@@ -37,6 +37,17 @@ export function recoveryRoutes(app: FastifyInstance, deps: AppDeps): void {
     async (request) => {
       const message = await loadMessage(deps, request, request.params.id);
       const endpoint = await loadEndpoint(deps, request, request.body.endpointId);
+      // The routing rule holds for resends too: an unscoped key could otherwise hand one tenant's
+      // payload to another tenant's receiver.
+      if (endpoint.tenant !== null && endpoint.tenant !== message.tenant) {
+        throw new ApiError(
+          'not_found',
+          `Endpoint ${endpoint.id} belongs to tenant "${endpoint.tenant}" and never receives messages of ${
+            message.tenant === null ? 'no tenant' : `tenant "${message.tenant}"`
+          }: resend to an endpoint of the message's tenant or without tenant.`,
+          { details: { messageTenant: message.tenant, endpointTenant: endpoint.tenant } },
+        );
+      }
       if (!deps.dispatcher) {
         throw new ApiError(
           'unavailable',

@@ -44,6 +44,53 @@ forEachEngine((engine) => {
     }
   });
 
+  test("resend never crosses tenants: only endpoints of the message's tenant or without tenant", async () => {
+    const kit = await openDeliveryKit(engine);
+    const acmeReceiver = await startReceiver();
+    const globexReceiver = await startReceiver();
+    const sharedReceiver = await startReceiver();
+    try {
+      // No event type matches, so nothing is routed: every request a receiver gets is a resend.
+      const quiet = { eventTypes: ['never.*'] };
+      const acme = await kit.createEndpoint({ url: acmeReceiver.url, tenant: 'acme', ...quiet });
+      const globex = await kit.createEndpoint({ url: globexReceiver.url, tenant: 'globex', ...quiet });
+      const shared = await kit.createEndpoint({ url: sharedReceiver.url, ...quiet });
+      const acmeMessage = await kit.publish({
+        eventType: 'order.created',
+        payload: { secret: 'acme' },
+        tenant: 'acme',
+      });
+      const untenanted = await kit.publish({ eventType: 'order.created', payload: { n: 1 } });
+
+      for (const [message, endpoint] of [
+        [acmeMessage, globex.id],
+        [untenanted, acme.id],
+      ] as const) {
+        const refused = await kit.call('POST', `/v1/messages/${message}/resend`, { endpointId: endpoint });
+        assert.equal(refused.statusCode, 404, refused.body);
+        assert.equal(JSON.parse(refused.body).error.code, 'not_found');
+        assert.deepEqual(await kit.deliveries({ messageId: message, endpointId: endpoint }), []);
+      }
+      assert.equal(globexReceiver.requests.length, 0);
+      assert.equal(acmeReceiver.requests.length, 0);
+
+      for (const [message, endpoint] of [
+        [acmeMessage, acme.id],
+        [acmeMessage, shared.id],
+        [untenanted, shared.id],
+      ] as const) {
+        const sent = await kit.call('POST', `/v1/messages/${message}/resend`, { endpointId: endpoint });
+        assert.equal(sent.statusCode, 200, sent.body);
+      }
+      assert.equal(acmeReceiver.requests[0]?.body.toString(), '{"secret":"acme"}');
+      assert.equal(sharedReceiver.requests.length, 2);
+      assert.equal(globexReceiver.requests.length, 0);
+    } finally {
+      await Promise.all([acmeReceiver.close(), globexReceiver.close(), sharedReceiver.close()]);
+      await kit.close();
+    }
+  });
+
   test('resend to an endpoint the message never went to sends once and records the outcome', async () => {
     const kit = await openDeliveryKit(engine);
     const routed = await startReceiver();
