@@ -15,6 +15,7 @@ import { eventTypeRoutes } from './api/event-types.ts';
 import { installJsonBodyParser } from './api/json-body-parser.ts';
 import { listenerRoutes } from './api/listeners.ts';
 import { messageRoutes } from './api/messages.ts';
+import { markOptionalBodies } from './api/optional-body.ts';
 import { publishRoutes } from './api/publish.ts';
 import { recoveryRoutes } from './api/recovery.ts';
 import { SHARED_SCHEMAS } from './api/schemas/resources.ts';
@@ -101,6 +102,8 @@ export async function buildApp(deps: AppDeps & { ops?: AppOps }): Promise<Fastif
       },
       security: [{ apiKey: [] }],
     },
+    transformObject: (document) =>
+      markOptionalBodies('openapiObject' in document ? document.openapiObject : document.swaggerObject),
     refResolver: {
       // Keep shared schema names (`Endpoint`, `Error`…) as component names instead of `def-N`.
       buildLocalReference: (json, _baseUri, _fragment, i) =>

@@ -4,6 +4,7 @@ import { ApiError } from '../errors.ts';
 import type { AppDeps } from './api-deps.ts';
 import { issueSecret, rotateSecrets } from './endpoint-secrets.ts';
 import { loadEndpoint } from './endpoints.ts';
+import { optionalBodySchema, takeNoBodyAsEmpty } from './optional-body.ts';
 import { iso, presentEndpoint } from './present.ts';
 import { countResponse, errorResponses, idParams, isoTime } from './schemas/common.ts';
 
@@ -16,6 +17,7 @@ export function endpointActionRoutes(app: FastifyInstance, deps: AppDeps): void 
       `/v1/endpoints/:id/${action}`,
       {
         config: { scope: 'admin' },
+        preValidation: takeNoBodyAsEmpty,
         schema: {
           tags,
           summary:
@@ -25,6 +27,7 @@ export function endpointActionRoutes(app: FastifyInstance, deps: AppDeps): void 
           params: idParams,
           ...(action === 'disable'
             ? {
+                ...optionalBodySchema,
                 body: {
                   type: 'object',
                   additionalProperties: false,
@@ -53,7 +56,9 @@ export function endpointActionRoutes(app: FastifyInstance, deps: AppDeps): void 
     '/v1/endpoints/:id/secret/rotate',
     {
       config: { scope: 'admin' },
+      preValidation: takeNoBodyAsEmpty,
       schema: {
+        ...optionalBodySchema,
         tags,
         summary: 'Rotate the signing secret; the old one keeps signing for the grace period',
         params: idParams,

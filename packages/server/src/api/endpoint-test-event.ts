@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../errors.ts';
 import type { AppDeps } from './api-deps.ts';
 import { loadEndpoint } from './endpoints.ts';
+import { optionalBodySchema, takeNoBodyAsEmpty } from './optional-body.ts';
 import { iso } from './present.ts';
 import { errorResponses, eventTypeName, idParams } from './schemas/common.ts';
 
@@ -21,10 +22,9 @@ export function endpointTestEventRoutes(app: FastifyInstance, deps: AppDeps): vo
     {
       config: { scope: 'publish' },
       // No body at all (`curl -X POST …/test`) means every default, as `{}` does.
-      preValidation: async (request) => {
-        request.body ??= {};
-      },
+      preValidation: takeNoBodyAsEmpty,
       schema: {
+        ...optionalBodySchema,
         tags: ['Endpoints'],
         summary: 'Send a test event to this endpoint only (its event-type and payload filters do not apply)',
         params: idParams,

@@ -298,6 +298,28 @@ test('disable, enable, rotate with grace, delete', async () => {
   assert.equal(errorCode(gone), 'not_found');
 });
 
+test('disable, rotate and test take no body at all, as enable does; the OpenAPI says so', async () => {
+  const { id } = bodyOf<{ id: string }>(await create(t, { url: 'https://example.com/nobody' }));
+  const bare = (path: string) =>
+    t.app.inject({ method: 'POST', url: `/v1/endpoints/${id}${path}`, headers: t.auth(t.adminKey) });
+  const disabled = await bare('/disable');
+  assert.equal(disabled.statusCode, 200, disabled.body);
+  assert.equal(bodyOf(disabled).disabledReason, 'disabled by API');
+  assert.equal((await bare('/enable')).statusCode, 200);
+  const rotated = await bare('/secret/rotate');
+  assert.equal(rotated.statusCode, 200, rotated.body);
+  assert.match(bodyOf<{ secret: string }>(rotated).secret, /^whsec_/);
+  assert.equal((await bare('/test')).statusCode, 202);
+
+  const doc = bodyOf<{ paths: Record<string, { post: { requestBody: { required: boolean } } }> }>(
+    await t.app.inject({ method: 'GET', url: '/openapi.json' }),
+  );
+  for (const path of ['disable', 'secret/rotate', 'test']) {
+    assert.equal(doc.paths[`/v1/endpoints/{id}/${path}`]?.post.requestBody.required, false, path);
+  }
+  assert.equal(doc.paths['/v1/endpoints/{id}/recover']?.post.requestBody.required, true);
+});
+
 test('recover validates its window and reports the count', async () => {
   const { id } = bodyOf<{ id: string }>(await create(t, { url: 'https://example.com/rec' }));
   const recover = (payload: Record<string, unknown>) =>
