@@ -1,9 +1,11 @@
+import { canSee } from '../auth/access.ts';
 import { validateEndpointHeaders } from '../delivery/endpoint-headers.ts';
 import { validateEventTypePattern } from '../delivery/event-type-match.ts';
 import { validatePayloadFilter } from '../delivery/payload-filter.ts';
 import { type SsrfPolicy, validateDestinationUrl } from '../delivery/ssrf-guard.ts';
 import { ApiError } from '../errors.ts';
-import type { Json, SigningScheme } from '../store/types.ts';
+import type { Store } from '../store/store.ts';
+import type { ApiKey, Json, SigningScheme } from '../store/types.ts';
 
 // Scheme, `//`, then a host: the WHATWG parser would otherwise read `http:///x` or `http:/x` as host `x`.
 const WITH_AUTHORITY = /^https?:\/\/[^/?#]/i;
@@ -114,6 +116,25 @@ export function assertPayloadFilter(filter: Json | null | undefined): void {
     throw new ApiError('invalid_filter', `${verdict.path}: ${verdict.message}`, {
       details: { path: verdict.path },
     });
+  }
+}
+
+/**
+ * Throws `validation_failed` naming the first source id that does not exist or belongs to a tenant the
+ * key cannot see: a filter on a missing source would silently receive nothing.
+ */
+export async function assertSourcesExist(
+  store: Store,
+  caller: ApiKey,
+  ids: string[] | null | undefined,
+): Promise<void> {
+  for (const [index, id] of (ids ?? []).entries()) {
+    const source = await store.getSource(id);
+    if (source === null || !canSee(caller, source.tenant)) {
+      throw new ApiError('validation_failed', `sources: no such source "${id}".`, {
+        details: [{ path: `/body/sources/${index}`, message: 'no such source' }],
+      });
+    }
   }
 }
 

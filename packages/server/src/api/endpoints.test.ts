@@ -213,6 +213,59 @@ test('URLs the parser would silently repair are refused; the stored url is the o
   assert.equal((await t.store.getEndpoint(id))?.url, 'http://example.com/');
 });
 
+test('event-type patterns use the event type name characters; sources must exist and be visible', async () => {
+  for (const pattern of ['invoice?', 'invoice.[ab]', 'invoice.p\u0000', 'in voice', 'inv*']) {
+    const response = await create(t, { url: 'https://example.com/p', eventTypes: ['ok.*', pattern] });
+    assert.equal(response.statusCode, 400, JSON.stringify(pattern));
+    assert.equal(errorCode(response), 'validation_failed', JSON.stringify(pattern));
+  }
+  const patterns = ['stripe:charge.*', 'a/b.*.c-d', 'x_y', '*'];
+  assert.equal((await create(t, { url: 'https://example.com/p', eventTypes: patterns })).statusCode, 201);
+
+  const source = await t.app.inject({
+    method: 'POST',
+    url: '/v1/sources',
+    headers: t.auth(t.adminKey),
+    payload: { name: 'gh-for-endpoints', verification: { scheme: 'github' }, tenant: 'acme' },
+  });
+  assert.equal(source.statusCode, 201, source.body);
+  const sourceId = bodyOf<{ id: string }>(source).id;
+  const missing = await create(t, { url: 'https://example.com/p', sources: [sourceId, 'src_NOPE'] });
+  assert.equal(missing.statusCode, 400);
+  assert.equal(errorCode(missing), 'validation_failed');
+  assert.deepEqual(
+    bodyOf<{ error: { details: { path: string }[] } }>(missing).error.details[0]?.path,
+    '/body/sources/1',
+  );
+  const created = await create(t, { url: 'https://example.com/p', sources: [sourceId] });
+  assert.equal(created.statusCode, 201, created.body);
+
+  // Another tenant's source is as unknown as a missing one, on create and on update.
+  const globex = await t.createKey(['admin'], 'globex');
+  const foreign = await t.app.inject({
+    method: 'POST',
+    url: '/v1/endpoints',
+    headers: t.auth(globex),
+    payload: { url: 'https://example.com/p', sources: [sourceId] },
+  });
+  assert.equal(errorCode(foreign), 'validation_failed');
+  const own = bodyOf<{ id: string }>(
+    await t.app.inject({
+      method: 'POST',
+      url: '/v1/endpoints',
+      headers: t.auth(globex),
+      payload: { url: 'https://example.com/p' },
+    }),
+  );
+  const patched = await t.app.inject({
+    method: 'PATCH',
+    url: `/v1/endpoints/${own.id}`,
+    headers: t.auth(globex),
+    payload: { sources: [sourceId] },
+  });
+  assert.equal(errorCode(patched), 'validation_failed');
+});
+
 test('SSRF: private, loopback and metadata addresses are refused at save time', async () => {
   for (const url of [
     'http://127.0.0.1/x',

@@ -10,6 +10,7 @@ import {
   assertEventTypePatterns,
   assertPayloadFilter,
   assertSigningHeaders,
+  assertSourcesExist,
   checkCustomHeaders,
   checkDestinationUrl,
 } from './endpoint-validation.ts';
@@ -67,6 +68,7 @@ export function endpointRoutes(app: FastifyInstance, deps: AppDeps): void {
       const tenant = writeTenant(callerOf(request), body.tenant);
       const signing = body.signing ?? { scheme: 'standard-webhooks-v1' };
       validate(body, signing, deps);
+      await assertSourcesExist(deps.store, callerOf(request), body.sources);
       const issued = await issueSecret(signing, body.secret, deps.random);
       const now = deps.clock();
       const created = await deps.store.createEndpoint({
@@ -163,6 +165,7 @@ export function endpointRoutes(app: FastifyInstance, deps: AppDeps): void {
       }
       const signing = body.signing ?? existing.signing;
       validate(body, signing, deps);
+      await assertSourcesExist(deps.store, callerOf(request), body.sources);
       if (body.headers === undefined && body.signing !== undefined)
         checkCustomHeaders(existing.headers, signing);
       for (const field of FIELDS) {

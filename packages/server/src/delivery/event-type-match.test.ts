@@ -46,6 +46,10 @@ test('pattern validation names the problem', () => {
     ['invoice.', /empty segment/],
     ['inv*', /segment "inv\*"/],
     ['invoice.pa id', /spaces/],
+    ['invoice?', /segment "invoice\?"/],
+    ['invoice.[ab]', /segment "\[ab\]"/],
+    ['invoice.p\u0000', /segment "p\\u0000"/],
+    ['facture.payée', /segment "payée"/],
     ['x'.repeat(300), /longer than 256/],
   ];
   for (const [pattern, message] of bad) {

@@ -6,7 +6,9 @@
  */
 
 const MAX_PATTERN_LENGTH = 256;
-const SEGMENT = /^[^.*\s]+$/;
+// The characters of event type names (api/schemas/common.ts `eventTypeName`) minus the dot: any other
+// character could never match a published type, so such a pattern would silently receive nothing.
+const SEGMENT = /^[A-Za-z0-9_:/-]+$/;
 
 export type PatternValidation = { ok: true } | { ok: false; message: string };
 
@@ -22,7 +24,7 @@ export function validateEventTypePattern(pattern: string): PatternValidation {
     if (!SEGMENT.test(segment)) {
       return {
         ok: false,
-        message: `event type pattern "${pattern}": segment "${segment}" must be "*" or contain no "*", "." or spaces`,
+        message: `event type pattern "${pattern}": segment "${printable(segment)}" must be "*" or only letters, digits and "_ : / -" (no "*" inside a segment, no spaces or other characters)`,
       };
     }
   }
@@ -52,4 +54,8 @@ export function eventTypesMatch(patterns: readonly string[] | null, eventType: s
   if (patterns === null) return true;
   for (const pattern of patterns) if (eventTypeMatches(pattern, eventType)) return true;
   return false;
+}
+
+function printable(text: string): string {
+  return JSON.stringify(text).slice(1, -1);
 }
