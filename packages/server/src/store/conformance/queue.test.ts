@@ -237,7 +237,11 @@ forEachEngine((engine) => {
       [{ deliveryId: c.delivery.id, accepted: false }],
     );
     assert.deepEqual(await store.getDelivery(c.delivery.id), cancelled, 'the late result moved nothing');
-    assert.equal((await store.listAttempts({ messageId: m.message.id })).data.length, 1, 'the attempt happened');
+    assert.equal(
+      (await store.listAttempts({ messageId: m.message.id })).data.length,
+      1,
+      'the attempt happened',
+    );
     // Never claimed again, not even once its lease would have run out.
     clock.advance(60_000);
     assert.deepEqual(await store.claimDeliveries({ workerId: 'w2', limit: 10, leaseMs: 30_000 }), []);
