@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { generateKeyPair, generateSecret, publicKeyOf } from '@hookline/webhooks';
 import { LIMITS } from '../config.ts';
 import { ApiError } from '../errors.ts';
+import { isBase64Secret } from '../secrets/is-base64-secret.ts';
 import type { EndpointSecret, SigningScheme } from '../store/types.ts';
 
 /** A secret for a new endpoint or a rotation; `publicKey` is what v1a receivers verify with. */
@@ -38,9 +39,9 @@ export async function issueSecret(
 function assertSecretFits(signing: SigningScheme, secret: string): void {
   const ok =
     signing.scheme === 'standard-webhooks-v1'
-      ? base64Bytes(secret, 'whsec_', 24, 64)
+      ? isBase64Secret(secret, 'whsec_', 24, 64)
       : signing.scheme === 'standard-webhooks-v1a'
-        ? base64Bytes(secret, 'whsk_', 32, 32)
+        ? isBase64Secret(secret, 'whsk_', 32, 32)
         : /^[\x21-\x7e]{16,256}$/.test(secret);
   if (!ok) {
     const expected =
@@ -51,14 +52,6 @@ function assertSecretFits(signing: SigningScheme, secret: string): void {
           : '16 to 256 visible ASCII characters';
     throw new ApiError('invalid_secret', `The secret must be ${expected}.`);
   }
-}
-
-function base64Bytes(secret: string, prefix: string, min: number, max: number): boolean {
-  if (!secret.startsWith(prefix)) return false;
-  const body = secret.slice(prefix.length);
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) return false;
-  const size = Buffer.from(body, 'base64').length;
-  return size >= min && size <= max;
 }
 
 /**

@@ -62,6 +62,10 @@ test('v1a endpoints get an ed25519 key pair; a given secret must fit the scheme'
   const bad = await create(t, { url: 'https://example.com/a', secret: 'not-a-whsec' });
   assert.equal(bad.statusCode, 400);
   assert.equal(errorCode(bad), 'invalid_secret');
+  // Base64 the signing library cannot decode (padding missing): refused here, not on every delivery.
+  const unpadded = `whsec_${Buffer.alloc(25, 7).toString('base64').replace(/=+$/, '')}`;
+  const misfit = await create(t, { url: 'https://example.com/a', secret: unpadded });
+  assert.equal(errorCode(misfit), 'invalid_secret');
   const legacy = await create(t, {
     url: 'https://example.com/a',
     signing: {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { tenantMayReach } from '../delivery/router.ts';
 import { ApiError } from '../errors.ts';
 import type { AppDeps } from './api-deps.ts';
 import { loadDelivery } from './deliveries.ts';
@@ -39,7 +40,7 @@ export function recoveryRoutes(app: FastifyInstance, deps: AppDeps): void {
       const endpoint = await loadEndpoint(deps, request, request.body.endpointId);
       // The routing rule holds for resends too: an unscoped key could otherwise hand one tenant's
       // payload to another tenant's receiver.
-      if (endpoint.tenant !== null && endpoint.tenant !== message.tenant) {
+      if (!tenantMayReach(endpoint.tenant, message.tenant)) {
         throw new ApiError(
           'not_found',
           `Endpoint ${endpoint.id} belongs to tenant "${endpoint.tenant}" and never receives messages of ${

@@ -13,6 +13,14 @@ export interface RoutableMessage {
 }
 
 /**
+ * The tenant rule of routing, resends included: tenant `acme` reaches endpoints of tenant `acme` or
+ * without tenant, a message without tenant only endpoints without tenant.
+ */
+export function tenantMayReach(endpointTenant: string | null, messageTenant: string | null): boolean {
+  return endpointTenant === null || endpointTenant === messageTenant;
+}
+
+/**
  * True when `endpoint` should receive `message`: enabled; tenant `acme` reaches endpoints of tenant
  * `acme` or without tenant, a message without tenant only endpoints without tenant; event type matches
  * a pattern (null = all); at least one channel in common (endpoint channels null = all); source listed
@@ -20,7 +28,7 @@ export interface RoutableMessage {
  */
 export function endpointMatches(endpoint: Endpoint, message: RoutableMessage): boolean {
   if (endpoint.disabled) return false;
-  if (endpoint.tenant !== null && endpoint.tenant !== message.tenant) return false;
+  if (!tenantMayReach(endpoint.tenant, message.tenant)) return false;
   if (!eventTypesMatch(endpoint.eventTypes, message.eventType)) return false;
   if (endpoint.channels !== null && !endpoint.channels.some((c) => message.channels.includes(c)))
     return false;

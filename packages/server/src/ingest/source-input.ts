@@ -43,11 +43,22 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Refuses keys outside `allowed`: a typo dropped silently would leave the default in place unnoticed. */
-function checkKeys(value: Record<string, unknown>, field: string, allowed: readonly string[]): void {
+/**
+ * Refuses keys outside `allowed`: a typo dropped silently would leave the default in place unnoticed.
+ * `field` is the object's path (null for a whole body), `what` how the message names it.
+ */
+function checkKeys(
+  value: Record<string, unknown>,
+  allowed: readonly string[],
+  field: string | null,
+  what = field,
+): void {
   for (const key of Object.keys(value)) {
     if (!allowed.includes(key)) {
-      throw invalid(`${field}.${key}`, `is not a field of ${field} (it takes ${allowed.join(', ')})`);
+      throw invalid(
+        field === null ? key : `${field}.${key}`,
+        `is not a field of ${what} (it takes ${allowed.join(', ')})`,
+      );
     }
   }
 }
@@ -133,7 +144,7 @@ function checkRule<K extends 'eventTypeRule' | 'dedupRule'>(value: unknown, fiel
   if (!isRecord(value)) throw invalid(field, 'must be an object with a kind');
   const fieldOf: Record<string, string> = { header: 'name', pointer: 'pointer', fixed: 'eventType' };
   const kindField = typeof value.kind === 'string' ? fieldOf[value.kind] : undefined;
-  checkKeys(value, field, kindField === undefined ? ['kind'] : ['kind', kindField]);
+  checkKeys(value, kindField === undefined ? ['kind'] : ['kind', kindField], field);
   switch (value.kind) {
     case 'provider':
       return { kind: 'provider' } as Source[K];
@@ -163,7 +174,7 @@ function checkRule<K extends 'eventTypeRule' | 'dedupRule'>(value: unknown, fiel
 
 function checkResponse(value: unknown): Source['response'] {
   if (!isRecord(value)) throw invalid('response', 'must be an object');
-  checkKeys(value, 'response', ['status', 'body', 'contentType']);
+  checkKeys(value, ['status', 'body', 'contentType'], 'response');
   const status = value.status ?? DEFAULT_RESPONSE.status;
   if (typeof status !== 'number' || !Number.isInteger(status) || status < 200 || status > 299) {
     throw invalid('response.status', 'must be a 2xx status');
@@ -318,12 +329,8 @@ export function parseRotation(
 ): { secret?: string; graceSeconds: number } {
   const value = body === undefined || body === null ? {} : body;
   if (!isRecord(value)) throw invalid('body', 'must be a JSON object');
-  for (const key of Object.keys(value)) {
-    if (key !== 'secret' && key !== 'graceSeconds') {
-      // A typo such as "secrte" would otherwise rotate to a generated secret nobody asked for.
-      throw invalid(key, 'is not a field of a secret rotation (it takes secret, graceSeconds)');
-    }
-  }
+  // A typo such as "secrte" would otherwise rotate to a generated secret nobody asked for.
+  checkKeys(value, ['secret', 'graceSeconds'], null, 'a secret rotation');
   const graceSeconds =
     value.graceSeconds === undefined
       ? limits.defaultGraceSeconds

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { generateSecret } from '@hookline/webhooks';
 import { ApiError } from '../errors.ts';
+import { isBase64Secret } from '../secrets/is-base64-secret.ts';
 import type { EndpointSecret, Source } from '../store/types.ts';
 
 /** Old secrets keep verifying this long after a rotation unless told otherwise (DESIGN.md defaults). */
@@ -50,24 +51,14 @@ export function initialSecrets(
   return plain.map((secret) => ({ secret, createdAt: now, expiresAt: null }));
 }
 
-// Strict padded base64, as @hookline/webhooks decodes it: anything looser would be saved here and then
-// refused by the scheme on every request.
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-/** `whsec_` then the base64 of 24 to 64 bytes (Svix issues 24, Hookline generates 32). */
-function isWhsecSecret(secret: string): boolean {
-  if (!secret.startsWith('whsec_')) return false;
-  const body = secret.slice('whsec_'.length);
-  if (!BASE64.test(body)) return false;
-  const bytes = Buffer.from(body, 'base64').length;
-  return bytes >= 24 && bytes <= 64;
-}
-
 function checkSecrets(scheme: string, secrets: string[]): void {
   if (scheme === 'basic' && secrets.some((s) => !s.includes(':'))) {
     throw new ApiError('invalid_secret', 'Basic secrets are "user:password" strings.');
   }
-  if ((scheme === 'standard-webhooks' || scheme === 'svix') && !secrets.every(isWhsecSecret)) {
+  if (
+    (scheme === 'standard-webhooks' || scheme === 'svix') &&
+    !secrets.every((s) => isBase64Secret(s, 'whsec_', 24, 64))
+  ) {
     throw new ApiError(
       'invalid_secret',
       `${scheme === 'svix' ? 'Svix' : 'Standard Webhooks'} secrets are whsec_ followed by the base64 of 24 to 64 bytes.`,

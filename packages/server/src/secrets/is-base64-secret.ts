@@ -1,0 +1,15 @@
+// Strict padded base64, as @hookline/webhooks decodes it: a looser check would save a secret here that
+// the library then refuses on every signature or verification.
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * True when `secret` is `prefix` followed by the base64 of `minBytes` to `maxBytes` bytes: `whsec_` (24 to
+ * 64 bytes; Svix issues 24, Hookline generates 32) and `whsk_` (a 32-byte ed25519 seed).
+ */
+export function isBase64Secret(secret: string, prefix: string, minBytes: number, maxBytes: number): boolean {
+  if (!secret.startsWith(prefix)) return false;
+  const body = secret.slice(prefix.length);
+  if (!BASE64.test(body)) return false;
+  const bytes = Buffer.from(body, 'base64').length;
+  return bytes >= minBytes && bytes <= maxBytes;
+}
