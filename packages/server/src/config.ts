@@ -231,7 +231,7 @@ export const CONFIG_OPTIONS: { [K in keyof HooklineConfig]: OptionSpec<HooklineC
     parse: duration(HOUR, 3650 * DAY),
   },
   endpointDisableAfterMs: {
-    doc: 'An endpoint failing continuously this long is disabled (one success resets the clock).',
+    doc: 'An endpoint is disabled on a failure this long after its first failure with no success between.',
     default: 5 * DAY,
     parse: duration(MINUTE, 365 * DAY),
   },
