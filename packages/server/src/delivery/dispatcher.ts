@@ -274,7 +274,8 @@ export class Dispatcher implements LocalWorker {
   }
 
   /**
-   * Sends a message to an endpoint now, as a manual attempt that leaves the delivery's schedule alone.
+   * Sends a message to an endpoint now, as a manual attempt that leaves a scheduled retry alone (see
+   * `Store.recordManualAttempt` for what a success settles).
    */
   async resend(messageId: string, endpoint: Endpoint): Promise<Attempt | null> {
     const [message] = await this.#o.store.getMessages([messageId]);
@@ -296,6 +297,9 @@ export class Dispatcher implements LocalWorker {
       trigger: 'manual',
       signal: new AbortController().signal,
     });
+    // A success shows the endpoint answers (the store stops its failing clock too); a failure of one
+    // resent message is not held against it.
+    if (run.endpointEffect.effect === 'success') this.#noteHealth(endpoint.id, false);
     return this.#o.store.recordManualAttempt({ ...run.attempt, trigger: 'manual' });
   }
 

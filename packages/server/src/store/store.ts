@@ -58,9 +58,11 @@ export interface Store {
   /** Gives claimed deliveries back without counting an attempt (graceful shutdown). */
   releaseDeliveries(claims: { deliveryId: string; leaseToken: number }[]): Promise<number>;
   /**
-   * Records a manual resend: an attempt marked `manual`; the delivery's schedule is not disturbed. A delivery
+   * Records a manual resend: an attempt marked `manual`; a scheduled retry is not disturbed. A delivery
    * that was created unscheduled for this resend (pending, never due, no attempt yet) takes the attempt's
    * outcome as its final state: `succeeded` when `errorKind` is `none`, else `exhausted` (recoverable).
+   * A success also settles an `exhausted` delivery as `succeeded` and clears the endpoint's `failingSince`;
+   * a failure touches neither.
    */
   recordManualAttempt(attempt: NewAttempt): Promise<Attempt>;
   /**

@@ -38,18 +38,28 @@ export async function releaseDeliveries(
   return row?.count ?? 0;
 }
 
-/** A manual resend's attempt: recorded, the delivery's schedule left alone. */
+/**
+ * A manual resend's attempt: recorded, a scheduled retry left where it is. A success settles what no schedule
+ * will: an exhausted delivery becomes `succeeded`, and the endpoint's failing clock stops (it answered). A
+ * failure changes neither: a receiver refusing one old message an operator resent says little about the
+ * endpoint, and must not start a clock that disables it.
+ */
 export async function recordManualAttempt(ctx: PostgresContext, attempt: NewAttempt): Promise<Attempt> {
   const ok = attempt.errorKind === 'none';
   return ctx.db.transaction(async (tx) => {
     const [row] = await insertAttempts(ctx, tx, [{ ...attempt, trigger: 'manual' }]);
+    const now = ctx.deps.clock();
     await tx.query(SETTLE_UNSCHEDULED, [
       ok ? 'succeeded' : 'exhausted',
-      ctx.deps.clock(),
+      now,
       attempt.responseStatus,
       ok ? null : (attempt.errorMessage ?? attempt.errorKind),
       attempt.deliveryId,
     ]);
+    if (ok) {
+      await tx.query(SETTLE_EXHAUSTED, [now, attempt.responseStatus, attempt.deliveryId]);
+      await tx.query(ENDPOINT_ANSWERED, [attempt.endpointId]);
+    }
     return row as Attempt;
   });
 }
@@ -58,6 +68,13 @@ export async function recordManualAttempt(ctx: PostgresContext, attempt: NewAtte
 const SETTLE_UNSCHEDULED = `UPDATE deliveries SET status = $1, attempt_count = 1, completed_at = $2,
     last_status_code = $3, last_error = $4, updated_at = $2
   WHERE id = $5 AND status = 'pending' AND next_attempt_at IS NULL AND attempt_count = 0`;
+
+const SETTLE_EXHAUSTED = `UPDATE deliveries SET status = 'succeeded', completed_at = $1, last_status_code = $2,
+    last_error = NULL, updated_at = $1
+  WHERE id = $3 AND status = 'exhausted'`;
+
+const ENDPOINT_ANSWERED =
+  'UPDATE endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL';
 
 const ENSURE = `
 WITH created AS (

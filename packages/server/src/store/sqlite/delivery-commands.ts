@@ -29,7 +29,12 @@ export function releaseDeliveries(
   });
 }
 
-/** A manual resend's attempt: recorded, the delivery's schedule left alone. */
+/**
+ * A manual resend's attempt: recorded, a scheduled retry left where it is. A success settles what no schedule
+ * will: an exhausted delivery becomes `succeeded`, and the endpoint's failing clock stops (it answered). A
+ * failure changes neither: a receiver refusing one old message an operator resent says little about the
+ * endpoint, and must not start a clock that disables it.
+ */
 export function recordManualAttempt(ctx: SqliteContext, attempt: NewAttempt): Promise<Attempt> {
   return ctx.queue.enqueue(1, () => {
     const now = ctx.deps.clock();
@@ -44,6 +49,10 @@ export function recordManualAttempt(ctx: SqliteContext, attempt: NewAttempt): Pr
         ok ? null : (attempt.errorMessage ?? attempt.errorKind),
         attempt.deliveryId,
       );
+    if (ok) {
+      ctx.stmt(SETTLE_EXHAUSTED).run(now, attempt.responseStatus, attempt.deliveryId);
+      ctx.stmt(ENDPOINT_ANSWERED).run(attempt.endpointId);
+    }
     return written;
   });
 }
@@ -52,6 +61,13 @@ export function recordManualAttempt(ctx: SqliteContext, attempt: NewAttempt): Pr
 const SETTLE_UNSCHEDULED = `UPDATE deliveries SET status = ?1, attempt_count = 1, completed_at = ?2,
     last_status_code = ?3, last_error = ?4, updated_at = ?2
   WHERE id = ?5 AND status = 'pending' AND next_attempt_at IS NULL AND attempt_count = 0`;
+
+const SETTLE_EXHAUSTED = `UPDATE deliveries SET status = 'succeeded', completed_at = ?1, last_status_code = ?2,
+    last_error = NULL, updated_at = ?1
+  WHERE id = ?3 AND status = 'exhausted'`;
+
+const ENDPOINT_ANSWERED =
+  'UPDATE endpoints SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL';
 
 const ENSURE = `INSERT INTO deliveries (id, message_id, endpoint_id, tenant, status, attempt_count, max_attempts,
     next_attempt_at, lease_token, created_at, updated_at)
