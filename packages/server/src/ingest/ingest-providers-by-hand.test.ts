@@ -84,6 +84,66 @@ forEachEngine((engine) => {
     }
   });
 
+  test('Slack: a signed url_verification is answered with its challenge, neither stored nor forwarded', async () => {
+    const kit = await createIngestKit(engine);
+    try {
+      const secret = '8f742231b10e8888abcd99yyyzzz85a5';
+      const source = await kit.createSource({ name: 'slack', verification: { scheme: 'slack' }, secret });
+      await kit.createEndpoint();
+      const challenge = '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P';
+      const handshake = (value: unknown) =>
+        JSON.stringify({ token: 'Jhj5dZrVaK7ZwHHjRyZWjbDl', challenge: value, type: 'url_verification' });
+      const now = Math.floor(kit.clock.now() / 1000);
+      const signed = (body: string, key = secret) => ({
+        'content-type': 'application/json',
+        'x-slack-request-timestamp': String(now),
+        'x-slack-signature': `v0=${createHmac('sha256', key).update(`v0:${now}:${body}`).digest('hex')}`,
+      });
+      const post = (body: string, headers: Record<string, string>) =>
+        kit.app.inject({ method: 'POST', url: source.ingestPath, headers, payload: body });
+
+      const body = handshake(challenge);
+      const ok = await post(body, signed(body));
+      assert.equal(ok.statusCode, 200, ok.body);
+      assert.match(String(ok.headers['content-type']), /^application\/json/);
+      assert.equal(ok.headers['x-content-type-options'], 'nosniff');
+      assert.deepEqual(ok.json(), { challenge });
+      assert.equal(ok.headers['x-hookline-message-id'], undefined);
+
+      // Unsigned or forged: the normal refusal, the challenge never echoed.
+      const unsigned = await post(body, { 'content-type': 'application/json' });
+      assert.equal(unsigned.statusCode, 401);
+      assert.equal(unsigned.json().error.code, 'signature_missing');
+      const forged = await post(body, signed(body, 'not-the-secret'));
+      assert.equal(forged.statusCode, 401);
+      assert.equal(forged.json().error.code, 'invalid_signature');
+      assert.doesNotMatch(forged.body, /3eZbrw1a/);
+      assert.equal((await kit.store.listMessages({ sourceId: source.id })).data.length, 0);
+
+      // A challenge that is not a short string is no handshake: a signed event like any other.
+      const long = handshake('x'.repeat(257));
+      const notEchoed = await post(long, signed(long));
+      assert.equal(notEchoed.statusCode, 202, notEchoed.body);
+      assert.doesNotMatch(notEchoed.body, /xxxx/);
+      const objectChallenge = handshake({ nested: true });
+      assert.equal((await post(objectChallenge, signed(objectChallenge))).statusCode, 202);
+      assert.equal((await kit.store.listMessages({ sourceId: source.id })).data.length, 2);
+
+      // Only a slack source answers the handshake: elsewhere it is an ordinary event.
+      const open = await kit.createSource({ name: 'open', verification: { scheme: 'none' } });
+      const elsewhere = await kit.app.inject({
+        method: 'POST',
+        url: open.ingestPath,
+        headers: { 'content-type': 'application/json' },
+        payload: body,
+      });
+      assert.equal(elsewhere.statusCode, 202);
+      assert.deepEqual(elsewhere.json(), { ok: true });
+    } finally {
+      await kit.close();
+    }
+  });
+
   test('Twilio: base64 HMAC-SHA1 of the public URL + sorted form fields (publicBaseUrl)', async () => {
     const kit = await createIngestKit(engine, { config: { publicBaseUrl: PUBLIC_BASE } });
     try {

@@ -8,6 +8,7 @@ import type { IngestConfig } from './ingest-config.ts';
 import { IngestError } from './ingest-errors.ts';
 import { parseJsonSafely, utf8Text } from './safe-json.ts';
 import { selectHeaders } from './select-headers.ts';
+import { slackChallengeOf } from './slack-challenge.ts';
 import { schemeOf, verifySource } from './verify-source.ts';
 
 /** Seconds a sender is asked to wait when the store cannot take a message. */
@@ -37,6 +38,14 @@ export interface InboundRequest {
   /** The W3C `traceparent` of the request's span, stored with the message (tracing on). */
   traceParent?: string | null;
 }
+
+/**
+ * What a verified request became: a committed message (or the duplicate already stored), or Slack's
+ * Request URL handshake, answered with its challenge and neither stored nor forwarded (it is no event).
+ */
+export type IngestResult =
+  | { kind: 'message'; outcome: InsertOutcome }
+  | { kind: 'slack_challenge'; challenge: string };
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -74,9 +83,10 @@ function storeFailure(error: unknown): IngestError | null {
 /**
  * The verified ingest path after the body is read: verify over the exact bytes, parse (bounded) for the
  * event type, dedup key and routing, then store the message and its deliveries in one commit. Resolves
- * only after that commit (a duplicate resolves with the stored message); throws {@link IngestError}.
+ * only after that commit (a duplicate resolves with the stored message), or with Slack's challenge for
+ * its handshake; throws {@link IngestError}.
  */
-export async function ingestRequest(deps: IngestDeps, request: InboundRequest): Promise<InsertOutcome> {
+export async function ingestRequest(deps: IngestDeps, request: InboundRequest): Promise<IngestResult> {
   const { source, body, headers } = request;
   const webhookRequest = { headers, body, url: request.url, method: 'POST' };
   const verification = await verifySource(source, webhookRequest, deps.clock);
@@ -86,6 +96,8 @@ export async function ingestRequest(deps: IngestDeps, request: InboundRequest): 
   }
   const contentType = headerOf(headers, 'content-type') ?? 'application/octet-stream';
   const { json, isJson } = parseBody(body, contentType, deps.config.maxJsonDepth);
+  const challenge = slackChallengeOf(source, json);
+  if (challenge !== null) return { kind: 'slack_challenge', challenge };
   if (source.requireJson && !isJson) throw new IngestError('invalid_json');
 
   // `null`, not `undefined`: describe() would otherwise parse the body itself, unbounded.
@@ -106,7 +118,7 @@ export async function ingestRequest(deps: IngestDeps, request: InboundRequest): 
   };
   try {
     const endpoints = await deps.router.route(routable);
-    return await deps.store.insertMessage({
+    const outcome = await deps.store.insertMessage({
       tenant: source.tenant,
       eventType,
       eventId: description.id ?? null,
@@ -123,6 +135,7 @@ export async function ingestRequest(deps: IngestDeps, request: InboundRequest): 
         maxAttempts: deps.maxAttempts(endpoint),
       })),
     });
+    return { kind: 'message', outcome };
   } catch (error) {
     throw storeFailure(error) ?? error;
   }

@@ -225,7 +225,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const span = tracing ? spans.get(request) : undefined;
     const base = config.publicBaseUrl ?? `${request.protocol}://${request.host}`;
-    const outcome = await ingestRequest(
+    const result = await ingestRequest(
       {
         ...deps,
         onRejected: (rejected, detail) =>
@@ -240,6 +240,18 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
         traceParent: span?.traceparent ?? null,
       },
     );
+    if (result.kind === 'slack_challenge') {
+      noteOutcome(request, source.id, 'accepted');
+      request.log.info({ sourceId: source.id }, 'slack url_verification answered');
+      // Slack takes the challenge as text or JSON; JSON escapes whatever the string holds, and nosniff
+      // keeps a browser from reading the echo as anything else.
+      return reply
+        .code(200)
+        .header('content-type', 'application/json; charset=utf-8')
+        .header('x-content-type-options', 'nosniff')
+        .send(JSON.stringify({ challenge: result.challenge }));
+    }
+    const { outcome } = result;
     noteOutcome(request, source.id, outcome.duplicate ? 'duplicate' : 'accepted');
     span?.set({ 'hookline.message.id': outcome.message.id });
     return reply
