@@ -1,4 +1,4 @@
-import { API_FLAGS, clientFromFlags, listAll } from './api-client.ts';
+import { API_FLAGS, type ApiClient, clientFromFlags, listAll } from './api-client.ts';
 import { type FlagSpecs, type ParsedArgs, parseCommandArgs, stringFlag } from './args.ts';
 import { UsageError } from './cli-errors.ts';
 import type { CliIo } from './cli-io.ts';
@@ -6,7 +6,27 @@ import type { Command } from './command.ts';
 import { readJsonObject } from './read-data.ts';
 import { renderTable } from './table.ts';
 
-type Action = 'list' | 'create' | 'get' | 'update' | 'delete';
+/** `revoke` is `delete` under the name the resource uses (API keys), answering with the API's JSON. */
+type Action = 'list' | 'create' | 'get' | 'update' | 'delete' | 'revoke';
+
+/** A verb beyond CRUD on one item, such as `sources rotate-token ID`. */
+export interface ItemAction {
+  name: string;
+  /** One line for --help. */
+  help: string;
+  /** Flags of this action only; any other action refuses them. */
+  flags?: Record<string, { help: string }>;
+  run(context: ItemActionContext): Promise<number>;
+}
+
+export interface ItemActionContext {
+  client: ApiClient;
+  id: string;
+  /** `/v1/<resource>/<id>`, id encoded. */
+  itemPath: string;
+  args: ParsedArgs;
+  io: CliIo;
+}
 
 /** How one management resource maps onto `hookline <name> <action>`. */
 export interface ResourceSpec {
@@ -16,23 +36,46 @@ export interface ResourceSpec {
   path: string;
   /** What the resource is, for help text. */
   noun: string;
+  /** What a person should know beyond the flags, printed under the usage line. */
+  notes?: string;
   actions: readonly Action[];
+  /** Older verbs kept so scripts that use them still work, each with the verb that replaced it. */
+  legacyActions?: Partial<Record<Action, Action>>;
+  itemActions?: readonly ItemAction[];
   columns: readonly string[];
   /** Convenience flags for create/update, each mapped into the JSON body (`--data` is merged under them). */
   fields: Record<string, { body: string; list?: boolean; help: string }>;
   examples: string;
 }
 
-/** Builds the `list|create|get|update|delete` command of one resource. */
+/** Builds the `list|create|get|update|delete` command of one resource, plus its item actions. */
 export function resourceCommand(spec: ResourceSpec): Command {
+  const itemActions = spec.itemActions ?? [];
+  const verbs = [...spec.actions, ...itemActions.map((action) => action.name)];
+  const legacy = Object.entries(spec.legacyActions ?? {});
+  const accepted = [...verbs, ...legacy.map(([verb]) => verb)];
   const fieldFlags: FlagSpecs = {};
   for (const flag of Object.keys(spec.fields)) fieldFlags[flag] = { type: 'string' };
+  const actionFlags: FlagSpecs = {};
+  for (const action of itemActions) {
+    for (const flag of Object.keys(action.flags ?? {})) actionFlags[flag] = { type: 'string' };
+  }
   const fieldHelp = Object.entries(spec.fields)
     .map(([flag, field]) => `  --${flag.padEnd(14)} ${field.help}`)
     .join('\n');
-  const help = `Usage: hookline ${spec.name} <${spec.actions.join('|')}> [ID] [flags]
+  const actionHelp = itemActions
+    .map((action) => {
+      const flags = Object.entries(action.flags ?? {}).map(
+        ([flag, { help }]) => `\n    --${flag.padEnd(12)} ${help}`,
+      );
+      return `  ${`${action.name} ID`.padEnd(17)} ${action.help}${flags.join('')}`;
+    })
+    .join('\n');
+  const help = `Usage: hookline ${spec.name} <${verbs.join('|')}> [ID] [flags]
 
-Manages ${spec.noun} through the API (${spec.path}).
+Manages ${spec.noun} through the API (${spec.path}).${spec.notes ? `\n${spec.notes}` : ''}${legacy
+    .map(([verb, now]) => `\n\`${verb}\` is the older name of \`${now}\` and still works.`)
+    .join('')}
 
 Flags:
   --server URL      Hookline server (default http://127.0.0.1:8080, or HOOKLINE_SERVER)
@@ -40,25 +83,35 @@ Flags:
   --json            print the API's JSON instead of a table
   --data JSON       request body for create/update, inline or @file.json
 ${fieldHelp}
-
+${actionHelp ? `\nActions on one item:\n${actionHelp}\n` : ''}
 Examples:
 ${spec.examples}`;
   return {
     name: spec.name,
     ...(spec.aliases ? { aliases: spec.aliases } : {}),
-    summary: `${spec.actions.join(', ')}: ${spec.noun}`,
+    summary: `${verbs.join(', ')}: ${spec.noun}`,
     help,
     async run(argv, io) {
-      const args = parseCommandArgs(argv, { ...API_FLAGS, data: { type: 'string' }, ...fieldFlags });
-      const [action, id] = args.positionals;
-      if (!action) throw new UsageError(`missing action: hookline ${spec.name} <${spec.actions.join('|')}>`);
-      if (!(spec.actions as readonly string[]).includes(action)) {
-        throw new UsageError(`unknown action "${action}" for ${spec.name}: use ${spec.actions.join(', ')}`);
+      const args = parseCommandArgs(argv, {
+        ...API_FLAGS,
+        data: { type: 'string' },
+        ...fieldFlags,
+        ...actionFlags,
+      });
+      const [action, id, extra] = args.positionals;
+      if (!action) throw new UsageError(`missing action: hookline ${spec.name} <${verbs.join('|')}>`);
+      if (!accepted.includes(action)) {
+        throw new UsageError(`unknown action "${action}" for ${spec.name}: use ${verbs.join(', ')}`);
       }
-      const needsId = action === 'get' || action === 'update' || action === 'delete';
+      const itemAction = itemActions.find((candidate) => candidate.name === action);
+      const needsId = itemAction !== undefined || !['list', 'create'].includes(action);
       if (needsId && !id) throw new UsageError(`hookline ${spec.name} ${action} needs an id`);
+      const extraArg = needsId ? extra : id;
+      if (extraArg !== undefined) throw new UsageError(`unexpected argument "${extraArg}"`);
+      refuseForeignFlags(args, action, flagsOf(action, itemAction, fieldFlags));
       const client = clientFromFlags(args.flags, io.env);
       const itemPath = `${spec.path}/${encodeURIComponent(id ?? '')}`;
+      if (itemAction) return itemAction.run({ client, id: id as string, itemPath, args, io });
       switch (action as Action) {
         case 'list': {
           const items = await listAll(client, spec.path);
@@ -86,9 +139,30 @@ ${spec.examples}`;
           else io.out(`deleted ${id}\n`);
           return 0;
         }
+        case 'revoke': {
+          const { body } = await client.request('DELETE', itemPath);
+          if (args.flags.json) io.out(`${JSON.stringify(body, null, 2)}\n`);
+          else io.out(`revoked ${id}\n`);
+          return 0;
+        }
       }
     },
   };
+}
+
+/** The flags one action takes besides the API flags. */
+function flagsOf(action: string, itemAction: ItemAction | undefined, fieldFlags: FlagSpecs): string[] {
+  if (itemAction) return Object.keys(itemAction.flags ?? {});
+  if (action === 'create' || action === 'update') return ['data', ...Object.keys(fieldFlags)];
+  return [];
+}
+
+/** A flag meant for another action would otherwise be dropped silently (`sources update --grace 1h`). */
+function refuseForeignFlags(args: ParsedArgs, action: string, own: readonly string[]): void {
+  for (const [flag, value] of Object.entries(args.flags)) {
+    if (value === undefined || flag === 'help' || flag in API_FLAGS || own.includes(flag)) continue;
+    throw new UsageError(`--${flag} does not apply to ${action}`);
+  }
 }
 
 function bodyFrom(args: ParsedArgs, spec: ResourceSpec): Record<string, unknown> {

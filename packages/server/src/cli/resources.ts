@@ -44,8 +44,11 @@ export const keysCommand = resourceCommand({
   aliases: ['api-keys'],
   path: '/v1/api-keys',
   noun: 'API keys',
-  actions: ['list', 'create', 'delete'],
-  columns: ['id', 'name', 'scopes', 'tenant', 'prefix', 'createdAt'],
+  notes: `revoke ID: the key stops working at once on that server, within 5 s on the others; it stays
+listed with its revokedAt time. A revoked key cannot be restored: create a new one.`,
+  actions: ['list', 'create', 'revoke'],
+  legacyActions: { delete: 'revoke' },
+  columns: ['id', 'name', 'scopes', 'tenant', 'prefix', 'createdAt', 'revokedAt'],
   fields: {
     name: { body: 'name', help: 'what the key is for' },
     scopes: { body: 'scopes', list: true, help: 'admin, publish, read (comma separated)' },
@@ -53,7 +56,8 @@ export const keysCommand = resourceCommand({
   },
   examples: `  hookline keys list
   hookline keys create --name billing --scopes publish --tenant acme
-  hookline keys delete key_123`,
+  hookline keys revoke key_123
+  hookline keys revoke key_123 --json | jq -r .revokedAt`,
 });
 
 /** `hookline event-types …` */
