@@ -121,14 +121,18 @@ export function assertPayloadFilter(filter: Json | null | undefined): void {
 
 /**
  * Throws `validation_failed` naming the first source id that does not exist or belongs to a tenant the
- * key cannot see: a filter on a missing source would silently receive nothing.
+ * key cannot see: a filter on a missing source would silently receive nothing. Ids the endpoint already
+ * has (`kept`) pass: a deleted source's id stays in filters (dropping the last one would widen the
+ * endpoint to every source), and an update that sends the filter back unchanged must not fail on it.
  */
 export async function assertSourcesExist(
   store: Store,
   caller: ApiKey,
   ids: string[] | null | undefined,
+  kept: readonly string[] = [],
 ): Promise<void> {
   for (const [index, id] of (ids ?? []).entries()) {
+    if (kept.includes(id)) continue;
     const source = await store.getSource(id);
     if (source === null || !canSee(caller, source.tenant)) {
       throw new ApiError('validation_failed', `sources: no such source "${id}".`, {

@@ -268,6 +268,31 @@ test('event-type patterns use the event type name characters; sources must exist
     payload: { sources: [sourceId] },
   });
   assert.equal(errorCode(patched), 'validation_failed');
+
+  // A deleted source's id stays in the filter (the endpoint must not widen to every source), and an update
+  // sending the filter back unchanged passes; a new unknown id next to it is still refused.
+  const endpointId = bodyOf<{ id: string }>(created).id;
+  const deleted = await t.app.inject({
+    method: 'DELETE',
+    url: `/v1/sources/${sourceId}`,
+    headers: t.auth(t.adminKey),
+  });
+  assert.equal(deleted.statusCode, 204, deleted.body);
+  const unchanged = await t.app.inject({
+    method: 'PATCH',
+    url: `/v1/endpoints/${endpointId}`,
+    headers: t.auth(t.adminKey),
+    payload: { sources: [sourceId], description: 'renamed' },
+  });
+  assert.equal(unchanged.statusCode, 200, unchanged.body);
+  assert.deepEqual(bodyOf<{ sources: string[] }>(unchanged).sources, [sourceId]);
+  const added = await t.app.inject({
+    method: 'PATCH',
+    url: `/v1/endpoints/${endpointId}`,
+    headers: t.auth(t.adminKey),
+    payload: { sources: [sourceId, 'src_NOPE'] },
+  });
+  assert.equal(errorCode(added), 'validation_failed');
 });
 
 test('SSRF: private, loopback and metadata addresses are refused at save time', async () => {

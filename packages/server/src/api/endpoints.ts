@@ -165,7 +165,7 @@ export function endpointRoutes(app: FastifyInstance, deps: AppDeps): void {
       }
       const signing = body.signing ?? existing.signing;
       validate(body, signing, deps);
-      await assertSourcesExist(deps.store, callerOf(request), body.sources);
+      await assertSourcesExist(deps.store, callerOf(request), body.sources, existing.sources ?? []);
       if (body.headers === undefined && body.signing !== undefined)
         checkCustomHeaders(existing.headers, signing);
       for (const field of FIELDS) {
