@@ -17,6 +17,14 @@ forEachEngine((engine) => {
   before(async () => {
     k = await createEngineApp(engine);
     admin = await k.createKey(['admin']);
+    // One endpoint that takes everything, so a stored message leaves a delivery behind too.
+    const endpoint = await k.app.inject({
+      method: 'POST',
+      url: '/v1/endpoints',
+      headers: k.auth(admin),
+      payload: { url: 'https://receiver.example.com/hook' },
+    });
+    assert.equal(endpoint.statusCode, 201, endpoint.body);
   });
   after(() => k.close());
 
@@ -28,6 +36,7 @@ forEachEngine((engine) => {
       payload: { messages },
     });
   const stored = async () => (await k.t.store.listMessages({ limit: 1000 })).data.length;
+  const deliveries = async () => (await k.t.store.listDeliveries({ limit: 1000 })).data.length;
 
   test('the same key twice in one batch: the same request is a duplicate, a different one refuses all', async () => {
     const same = await batch([
@@ -65,7 +74,7 @@ forEachEngine((engine) => {
     );
   });
 
-  test('a key used before for a different request is a 409 naming the item', async () => {
+  test('a key used before for a different request is a 409 naming the item, and stores nothing', async () => {
     const original = await batch([{ eventType: 'a.b', payload: { n: 1 }, idempotencyKey: 'earlier' }]);
     const originalId = bodyOf<{ data: Item[] }>(original).data[0]?.id;
     const replay = await batch([{ eventType: 'a.b', payload: { n: 1 }, idempotencyKey: 'earlier' }]);
@@ -75,19 +84,54 @@ forEachEngine((engine) => {
       duplicate: true,
     });
 
+    const messagesBefore = await stored();
+    const deliveriesBefore = await deliveries();
     const changed = await batch([
       { eventType: 'a.b', payload: { n: 3 } },
+      { eventType: 'a.b', payload: { n: 4 }, idempotencyKey: 'fresh-in-refused-batch' },
       { eventType: 'a.b', payload: { n: 2 }, idempotencyKey: 'earlier' },
     ]);
     assert.equal(changed.statusCode, 409);
     assert.equal(errorCode(changed), 'idempotency_conflict');
     const details = bodyOf<{
-      error: { details: { conflicts: { index: number; messageId: string }[]; data: Item[] } };
+      error: { details: { conflicts: { index: number; messageId: string }[] } };
     }>(changed).error.details;
-    assert.deepEqual(details.conflicts, [{ index: 1, messageId: originalId }]);
-    // The commit is what finds the clash, so the other item is stored and reported.
-    assert.equal(details.data[0]?.duplicate, false);
-    assert.ok(await k.t.store.getMessage(details.data[0]?.id ?? ''));
+    assert.deepEqual(details.conflicts, [{ index: 2, messageId: originalId }]);
+    // All or nothing: neither the keyless item nor the new key's item (nor their deliveries) stayed.
+    assert.equal(await stored(), messagesBefore);
+    assert.equal(await deliveries(), deliveriesBefore);
+    // The refused batch's new key was not used up: it is free for a different request.
+    const reused = await batch([
+      { eventType: 'a.b', payload: { n: 5 }, idempotencyKey: 'fresh-in-refused-batch' },
+    ]);
+    assert.equal(reused.statusCode, 202, reused.body);
+    assert.equal(bodyOf<{ data: Item[] }>(reused).data[0]?.duplicate, false);
+  });
+
+  test('a retried identical batch answers the same ids and stores nothing new', async () => {
+    const items = [
+      { eventType: 'a.b', payload: { n: 1 }, idempotencyKey: 'retry-1' },
+      { eventType: 'a.c', payload: [2], idempotencyKey: 'retry-2', channels: ['eu'] },
+      { eventType: 'a.b', payload: 'three', idempotencyKey: 'retry-3', eventId: 'evt_3' },
+    ];
+    const first = await batch(items);
+    assert.equal(first.statusCode, 202, first.body);
+    const firstData = bodyOf<{ data: Item[] }>(first).data;
+    assert.deepEqual(
+      firstData.map((item) => item.duplicate),
+      [false, false, false],
+    );
+    const messagesBefore = await stored();
+    const deliveriesBefore = await deliveries();
+    const again = await batch(items);
+    assert.equal(again.statusCode, 202, again.body);
+    const againData = bodyOf<{ data: Item[] }>(again).data;
+    assert.deepEqual(
+      againData.map((item) => [item.id, item.duplicate]),
+      firstData.map((item) => [item.id, true]),
+    );
+    assert.equal(await stored(), messagesBefore);
+    assert.equal(await deliveries(), deliveriesBefore);
   });
 
   test('an Idempotency-Key header on the batch is refused: keys go per item', async () => {

@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { writeTenant } from '../auth/access.ts';
 import { ApiError } from '../errors.ts';
 import { inSpan } from '../ops/tracing.ts';
-import type { NewMessage } from '../store/store.ts';
+import { IdempotencyConflictError } from '../store/idempotency-conflict-error.ts';
+import type { InsertOutcome, NewMessage } from '../store/store.ts';
 import type { AppDeps } from './api-deps.ts';
 import { callerOf } from './authenticate-hook.ts';
 import type { EventTypeSchemas } from './event-type-schemas.ts';
@@ -111,7 +112,7 @@ export function publishRoutes(app: FastifyInstance, deps: AppDeps, schemas: Even
         tags,
         summary: `Publish up to ${MAX_BATCH} events in one commit (all or nothing)`,
         description:
-          'Items with an `idempotencyKey` already used for the same request are not stored again; they come back with `duplicate: true` and the original id. A key reused for a different request (by an earlier publish or by another item of the batch) is `409 idempotency_conflict`. Keys go per item: an `Idempotency-Key` header is refused.',
+          'Items with an `idempotencyKey` already used for the same request are not stored again; they come back with `duplicate: true` and the original id, so a retried batch answers the ids of the first. A key reused for a different request (by an earlier publish or by another item of the batch) is `409 idempotency_conflict` naming the items, and nothing of the batch is stored. Keys go per item: an `Idempotency-Key` header is refused.',
         body: {
           type: 'object',
           required: ['messages'],
@@ -177,31 +178,35 @@ export function publishRoutes(app: FastifyInstance, deps: AppDeps, schemas: Even
           messages.push(traceParent === null ? message : { ...message, traceParent });
         }
         assertBatchKeysConsistent(messages);
-        const outcomes = await deps.store.insertMessages(messages);
+        const outcomes = await insertAllOrNothing(deps, messages);
         const data = outcomes.map((outcome) =>
           outcome.duplicate
             ? { ...presentPublished(outcome.message), duplicate: true }
             : { ...presentPublished(outcome.message, outcome.deliveryIds.length), duplicate: false },
         );
-        // Only the commit knows a key was used before (the store has no lookup by key and decides
-        // clashes itself, race-free), so this conflict comes after the other items are stored:
-        // `details.data` says what was, as a 202 would have.
-        const conflicts = outcomes.flatMap((outcome, index) =>
-          outcome.duplicate && !sameRequest(outcome.message, messages[index] as NewMessage)
-            ? [{ index, messageId: outcome.message.id }]
-            : [],
-        );
-        if (conflicts.length > 0) {
-          throw new ApiError(
-            'idempotency_conflict',
-            `messages[${conflicts.map((c) => c.index).join('], [')}] reuse the idempotencyKey of a different earlier request; the other messages were stored.`,
-            { details: { conflicts, data } },
-          );
-        }
         return reply.code(202).send({ data });
       });
     },
   );
+}
+
+/**
+ * The batch's one commit, with duplicates inside the all or nothing: a key reused for a different
+ * request refuses the whole batch and stores none of it (the store decides in the commit, race-free),
+ * so a client can fix the item and retry the same batch.
+ */
+async function insertAllOrNothing(deps: AppDeps, messages: NewMessage[]): Promise<InsertOutcome[]> {
+  try {
+    return await deps.store.insertMessages(messages, { sameRequest });
+  } catch (error) {
+    if (!(error instanceof IdempotencyConflictError)) throw error;
+    const conflicts = error.conflicts.map((c) => ({ index: c.index, messageId: c.existing.id }));
+    throw new ApiError(
+      'idempotency_conflict',
+      `messages[${conflicts.map((c) => c.index).join('], [')}] reuse the idempotencyKey of a different earlier request; nothing of the batch was stored.`,
+      { details: { conflicts } },
+    );
+  }
 }
 
 function spanOf<T>(raw: Buffer | undefined, find: (bytes: Buffer) => T | null): T | null {

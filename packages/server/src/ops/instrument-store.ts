@@ -34,8 +34,8 @@ export function instrumentStore(store: Store, metrics: HooklineMetrics): Store {
       countStored(metrics, [outcome]);
       return outcome;
     },
-    insertMessages: async (inputs) => {
-      const outcomes = await timed('insert_messages', () => store.insertMessages(inputs));
+    insertMessages: async (inputs, options) => {
+      const outcomes = await timed('insert_messages', () => store.insertMessages(inputs, options));
       countStored(metrics, outcomes);
       return outcomes;
     },

@@ -24,14 +24,14 @@ export function traceStore(store: Store, tracing: HooklineTracing): Store {
         throw error;
       }
     },
-    async insertMessages(inputs) {
+    async insertMessages(inputs, options) {
       // A batch is one commit under one request: its span hangs under the first message's request span.
       const span = tracing.startChild('store.insert_messages', inputs[0]?.traceParent ?? null, {
         'db.system.name': store.engine,
         'hookline.message.count': inputs.length,
       });
       try {
-        const outcomes = await store.insertMessages(inputs);
+        const outcomes = await store.insertMessages(inputs, options);
         span.end();
         return outcomes;
       } catch (error) {

@@ -36,8 +36,11 @@ export interface Store {
    * (sourceId, dedupKey) stores nothing and returns the existing message with `duplicate: true`.
    */
   insertMessage(input: NewMessage): Promise<InsertOutcome>;
-  /** All messages in one commit (all or nothing, apart from duplicates, which are reported as such). */
-  insertMessages(inputs: NewMessage[]): Promise<InsertOutcome[]>;
+  /**
+   * All messages in one commit (all or nothing, apart from duplicates, which are reported as such). With
+   * `options.sameRequest`, duplicates are part of the all or nothing too: see InsertMessagesOptions.
+   */
+  insertMessages(inputs: NewMessage[], options?: InsertMessagesOptions): Promise<InsertOutcome[]>;
 
   // --- queue ------------------------------------------------------------------------------------------
   /**
@@ -224,6 +227,16 @@ export interface NewMessage {
   traceParent?: string | null;
   /** One delivery per endpoint, created in the same commit. */
   deliveries: { endpointId: string; maxAttempts: number; nextAttemptAt?: number }[];
+}
+
+export interface InsertMessagesOptions {
+  /**
+   * Whether a duplicate is the request that stored `existing` again (a retry) rather than a different one
+   * under the same key. When it is not, for any item, nothing of the call is stored and it rejects with
+   * an `IdempotencyConflictError` naming those items: race-free, decided in the commit that would store
+   * the rest.
+   */
+  sameRequest?: (existing: Message, input: NewMessage) => boolean;
 }
 
 export type InsertOutcome =

@@ -131,7 +131,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
 
     insertMessage: (input) =>
       op(async () => (await insertMessages(ctx, writer, [input]))[0] as InsertOutcome),
-    insertMessages: (inputs) => op(() => insertMessages(ctx, writer, inputs)),
+    insertMessages: (inputs, options) => op(() => insertMessages(ctx, writer, inputs, options)),
 
     claimDeliveries: (request) => op(() => claimDeliveries(ctx, request)),
     completeAttempts: (results) => op(() => completeAttempts(ctx, results)),

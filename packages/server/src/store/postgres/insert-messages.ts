@@ -1,5 +1,6 @@
+import { assertNoConflicts, conflictCheckOf } from '../idempotency-conflict-error.ts';
 import { LocalHandoff } from '../local-handoff.ts';
-import type { InsertOutcome, NewMessage } from '../store.ts';
+import type { InsertMessagesOptions, InsertOutcome, NewMessage } from '../store.ts';
 import { StoreError } from '../store-error.ts';
 import type { Message } from '../types.ts';
 import type { PostgresContext } from './context.ts';
@@ -93,6 +94,8 @@ interface Prepared {
 interface JobInput {
   inputs: NewMessage[];
   handoff: LocalHandoff | null;
+  /** Set for a keyed batch whose conflicts must store nothing of it (see writeGuarded). */
+  sameRequest?: InsertMessagesOptions['sameRequest'];
 }
 
 function prepare(ctx: PostgresContext, input: NewMessage, handoff: LocalHandoff | null): Prepared {
@@ -196,28 +199,31 @@ async function findExisting(db: Queryable, message: Message): Promise<Message> {
 
 type Job = QueuedJob<JobInput, InsertOutcome[]>;
 
-async function settle(ctx: PostgresContext, jobs: Job[], prepared: Prepared[][], inserted: Set<string>) {
-  // Only rows left pending need a claim: waking the dispatcher for handed-over ones would claim nothing.
+/** Only rows left pending need a claim: waking the dispatcher for handed-over ones would claim nothing. */
+function signalIfPending(ctx: PostgresContext, prepared: Prepared[], inserted: Set<string>): void {
   const pending = (p: Prepared) => p.deliveries.some((d) => d.leaseExpiresAt === null);
-  if (prepared.some((group) => group.some((p) => pending(p) && inserted.has(p.message.id)))) {
-    ctx.signalWork();
+  if (prepared.some((p) => pending(p) && inserted.has(p.message.id))) ctx.signalWork();
+}
+
+/** Each message as stored, or as the existing one it duplicates (read after the insert, so visible). */
+async function outcomesOf(db: Queryable, prepared: Prepared[], inserted: Set<string>) {
+  const outcomes: InsertOutcome[] = [];
+  for (const p of prepared) {
+    if (inserted.has(p.message.id)) {
+      outcomes.push({ message: p.message, duplicate: false, deliveryIds: p.deliveries.map((d) => d.id) });
+    } else {
+      outcomes.push({ message: await findExisting(db, p.message), duplicate: true });
+    }
   }
+  return outcomes;
+}
+
+async function settle(ctx: PostgresContext, jobs: Job[], prepared: Prepared[][], inserted: Set<string>) {
+  signalIfPending(ctx, prepared.flat(), inserted);
   await Promise.all(
     jobs.map(async (job, i) => {
       try {
-        const outcomes: InsertOutcome[] = [];
-        for (const p of prepared[i] ?? []) {
-          if (inserted.has(p.message.id)) {
-            outcomes.push({
-              message: p.message,
-              duplicate: false,
-              deliveryIds: p.deliveries.map((d) => d.id),
-            });
-          } else {
-            outcomes.push({ message: await findExisting(ctx.db, p.message), duplicate: true });
-          }
-        }
-        job.resolve(outcomes);
+        job.resolve(await outcomesOf(ctx.db, prepared[i] ?? [], inserted));
       } catch (error) {
         job.reject(error);
       }
@@ -226,9 +232,39 @@ async function settle(ctx: PostgresContext, jobs: Job[], prepared: Prepared[][],
 }
 
 /**
+ * A keyed batch whose conflicts must store nothing: its own transaction, since the group statement
+ * autocommits and a duplicate is only known once it ran. Under READ COMMITTED the insert waits for a
+ * concurrent holder of a key to commit or roll back, and the lookup that follows sees its row, so the
+ * check is race-free across processes. Rows go in key order so two such batches lock keys in one order
+ * and cannot deadlock each other. Only keyed batches pay the extra round trips (BEGIN, lookups, COMMIT).
+ */
+async function writeGuarded(ctx: PostgresContext, job: Job, prepared: Prepared[]): Promise<void> {
+  const sameRequest = job.input.sameRequest;
+  try {
+    const outcomes = await ctx.db.transaction(async (tx) => {
+      const inserted = await insertGroup(tx, [...prepared].sort(byKey));
+      const outcomes = await outcomesOf(tx, prepared, inserted);
+      if (sameRequest) assertNoConflicts(job.input.inputs, outcomes, sameRequest);
+      return outcomes;
+    });
+    signalIfPending(ctx, prepared, new Set(outcomes.flatMap((o) => (o.duplicate ? [] : [o.message.id]))));
+    job.resolve(outcomes);
+  } catch (error) {
+    job.reject(error);
+  }
+}
+
+function byKey(a: Prepared, b: Prepared): number {
+  const key = (p: Prepared) => `${p.message.tenant ?? ''}\u0000${p.message.idempotencyKey ?? ''}`;
+  const [x, y] = [key(a), key(b)];
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
  * The group-commit writer: `enqueue(inputs)` stores `inputs` all or nothing (duplicates reported as such)
  * in the next group. When a group's statement fails for a reason other than the database being
- * unreachable, each job is retried alone so only the faulty caller sees the error.
+ * unreachable, each job is retried alone so only the faulty caller sees the error. Jobs that carry
+ * `sameRequest` (keyed batches) are written one by one in transactions of their own (writeGuarded).
  */
 export function createMessageWriter(
   ctx: PostgresContext,
@@ -236,28 +272,46 @@ export function createMessageWriter(
 ): WriteQueue<JobInput, InsertOutcome[]> {
   return createWriteQueue<JobInput, InsertOutcome[]>({
     ...options,
-    async flush(jobs) {
-      const prepared = jobs.map((job) =>
-        job.input.inputs.map((input) => prepare(ctx, input, job.input.handoff)),
-      );
-      try {
-        const inserted = await insertGroup(ctx.db, prepared.flat());
-        await settle(ctx, jobs, prepared, inserted);
-      } catch (error) {
-        if (jobs.length === 1 || isUnavailable(error)) throw error;
-        await Promise.all(
-          jobs.map(async (job, i) => {
-            try {
-              const alone = prepared[i] ?? [];
-              await settle(ctx, [job], [alone], await insertGroup(ctx.db, alone));
-            } catch (inner) {
-              job.reject(inner);
-            }
-          }),
+    async flush(all) {
+      const plain = all.filter((job) => job.input.sameRequest === undefined);
+      if (plain.length > 0) {
+        try {
+          await writeGroup(ctx, plain);
+        } catch (error) {
+          for (const job of plain) job.reject(error);
+        }
+      }
+      // After the group, so keyless and single publishes never wait for a keyed batch's transaction.
+      for (const job of all) {
+        if (job.input.sameRequest === undefined) continue;
+        await writeGuarded(
+          ctx,
+          job,
+          job.input.inputs.map((input) => prepare(ctx, input, job.input.handoff)),
         );
       }
     },
   });
+}
+
+async function writeGroup(ctx: PostgresContext, jobs: Job[]): Promise<void> {
+  const prepared = jobs.map((job) => job.input.inputs.map((input) => prepare(ctx, input, job.input.handoff)));
+  try {
+    const inserted = await insertGroup(ctx.db, prepared.flat());
+    await settle(ctx, jobs, prepared, inserted);
+  } catch (error) {
+    if (jobs.length === 1 || isUnavailable(error)) throw error;
+    await Promise.all(
+      jobs.map(async (job, i) => {
+        try {
+          const alone = prepared[i] ?? [];
+          await settle(ctx, [job], [alone], await insertGroup(ctx.db, alone));
+        } catch (inner) {
+          job.reject(inner);
+        }
+      }),
+    );
+  }
 }
 
 /** Validates, then queues `inputs` for the next group commit. */
@@ -265,6 +319,7 @@ export function insertMessages(
   ctx: PostgresContext,
   writer: WriteQueue<JobInput, InsertOutcome[]>,
   inputs: NewMessage[],
+  options?: InsertMessagesOptions,
 ): Promise<InsertOutcome[]> {
   try {
     for (const input of inputs) validateMessage(ctx, input);
@@ -280,7 +335,8 @@ export function insertMessages(
   // Leases are taken when the group is written, by the worker attached now; handed over once the commit
   // is done, and cancelled for messages not stored (duplicates, a failed commit).
   const handoff = ctx.localWorker ? new LocalHandoff(ctx.localWorker) : null;
-  const stored = writer.enqueue({ inputs, handoff }, rows);
+  const sameRequest = conflictCheckOf(inputs, options);
+  const stored = writer.enqueue(sameRequest ? { inputs, handoff, sameRequest } : { inputs, handoff }, rows);
   if (!handoff) return stored;
   return stored.then(
     (outcomes) => {

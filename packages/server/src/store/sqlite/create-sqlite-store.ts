@@ -125,7 +125,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
     insertMessage: (input) =>
       op(async () => (await insertMessages(ctx, [input]))[0] as Awaited<ReturnType<Store['insertMessage']>>),
-    insertMessages: (inputs) => op(() => insertMessages(ctx, inputs)),
+    insertMessages: (inputs, options) => op(() => insertMessages(ctx, inputs, options)),
 
     claimDeliveries: (request) => op(() => claimDeliveries(ctx, request)),
     completeAttempts: (results) => op(() => completeAttempts(ctx, results)),

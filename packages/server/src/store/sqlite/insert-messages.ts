@@ -1,5 +1,6 @@
+import { assertNoConflicts, conflictCheckOf } from '../idempotency-conflict-error.ts';
 import { LocalHandoff } from '../local-handoff.ts';
-import type { InsertOutcome, NewMessage } from '../store.ts';
+import type { InsertMessagesOptions, InsertOutcome, NewMessage } from '../store.ts';
 import { StoreError } from '../store-error.ts';
 import type { Message } from '../types.ts';
 import type { SqliteContext } from './context.ts';
@@ -140,8 +141,17 @@ function insertOne(
   return { message, duplicate: false, deliveryIds };
 }
 
-/** All of `inputs` in one job of the next group commit: all stored, or none. */
-export function insertMessages(ctx: SqliteContext, inputs: NewMessage[]): Promise<InsertOutcome[]> {
+/**
+ * All of `inputs` in one job of the next group commit: all stored, or none. A conflict found by
+ * `sameRequest` throws inside the job, so the write queue rolls the job back (with its group, which is
+ * then run again job by job: only this caller fails); keyless calls skip the check.
+ */
+export function insertMessages(
+  ctx: SqliteContext,
+  inputs: NewMessage[],
+  options?: InsertMessagesOptions,
+): Promise<InsertOutcome[]> {
+  const sameRequest = conflictCheckOf(inputs, options);
   try {
     for (const input of inputs) validateMessage(ctx, input);
   } catch (error) {
@@ -155,7 +165,9 @@ export function insertMessages(ctx: SqliteContext, inputs: NewMessage[]): Promis
     handoff?.cancelAll();
     // Read when the job runs: the worker attached then is the one that reserves, takes or cancels.
     handoff = ctx.localWorker ? new LocalHandoff(ctx.localWorker) : null;
-    return inputs.map((input) => insertOne(ctx, input, signalWork, handoff));
+    const outcomes = inputs.map((input) => insertOne(ctx, input, signalWork, handoff));
+    if (sameRequest) assertNoConflicts(inputs, outcomes, sameRequest);
+    return outcomes;
   });
   return stored.then(
     (outcomes) => {
