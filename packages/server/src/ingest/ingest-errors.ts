@@ -17,6 +17,7 @@ export const INGEST_ONLY_ERRORS = {
     message: "The signed timestamp is outside the source's tolerance window (too old or in the future).",
   },
   invalid_timestamp: { status: 400, message: 'The signed timestamp is not a valid number of seconds.' },
+  method_not_allowed: { status: 405, message: 'This is an inbound webhook URL: it takes POST only.' },
   request_timeout: { status: 408, message: 'The request body did not arrive in time.' },
   source_misconfigured: {
     status: 500,

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { maxAttempts as defaultMaxAttempts } from '../delivery/retry-policy.ts';
 import type { Router } from '../delivery/router.ts';
 import { ApiError } from '../errors.ts';
@@ -261,6 +261,27 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
       .send(source.response.body);
   }
 
+  /**
+   * Any other method on an ingest URL: 405 with `Allow: POST`, answered before a byte of the body is
+   * read. Senders and people probing a URL (a GET from a browser, a provider's HEAD) learn it exists
+   * and takes POST.
+   */
+  const methodNotAllowed = (request: FastifyRequest) =>
+    new IngestError('method_not_allowed', { closeConnection: hasBody(request), headers: { allow: 'POST' } });
+  const otherMethods = app.supportedMethods.filter((method) => method !== 'POST') as HTTPMethods[];
+  // Whatever the token: GET must not become a way to tell which tokens exist.
+  for (const url of ['/in/:token', '/in/:token/*']) {
+    app.route({
+      method: otherMethods,
+      url,
+      schema: { hide: true },
+      onRequest: async (request) => {
+        throw methodNotAllowed(request);
+      },
+      handler: async () => undefined,
+    });
+  }
+
   const tokenRoute = {
     onRequest: async (request: FastifyRequest<{ Params: { token: string } }>) =>
       admit(request, await resolver.byToken(request.params.token)),
@@ -277,6 +298,20 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
         await admit(request, ALIAS_PATTERN.test(alias) ? await resolver.byAlias(alias) : null);
       },
       handler: (request, reply) => handle(request, reply, subPathAfter(request.url, 1)),
+    });
+    // An alias is a public path, not a secret, but only existing aliases are ingest URLs: any other
+    // `/{segment}` stays the API's plain 404, as for every unknown route.
+    app.route<{ Params: { alias: string } }>({
+      method: otherMethods,
+      url: '/:alias',
+      schema: { hide: true },
+      onRequest: async (request, reply) => {
+        const alias = `/${request.params.alias}`;
+        const source = ALIAS_PATTERN.test(alias) ? await resolver.byAlias(alias) : null;
+        if (source === null || source.disabled) return reply.callNotFound();
+        throw methodNotAllowed(request);
+      },
+      handler: async () => undefined,
     });
   }
 };
