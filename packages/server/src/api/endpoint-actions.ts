@@ -5,6 +5,7 @@ import type { AppDeps } from './api-deps.ts';
 import { issueSecret, rotateSecrets } from './endpoint-secrets.ts';
 import { loadEndpoint } from './endpoints.ts';
 import { optionalBodySchema, takeNoBodyAsEmpty } from './optional-body.ts';
+import { parseInstant } from './parse-instant.ts';
 import { iso, presentEndpoint } from './present.ts';
 import { countResponse, errorResponses, idParams, isoTime } from './schemas/common.ts';
 
@@ -136,9 +137,10 @@ export function endpointActionRoutes(app: FastifyInstance, deps: AppDeps): void 
     },
     async (request, reply) => {
       const endpoint = await loadEndpoint(deps, request, request.params.id);
-      const since = Date.parse(request.body.since);
+      const since = parseInstant(request.body.since, '/body/since');
       // `until` is exclusive: the default includes deliveries created in the current millisecond.
-      const until = request.body.until === undefined ? deps.clock() + 1 : Date.parse(request.body.until);
+      const until =
+        request.body.until === undefined ? deps.clock() + 1 : parseInstant(request.body.until, '/body/until');
       if (until <= since) {
         throw new ApiError('validation_failed', '`until` must be after `since`.', {
           details: [{ path: '/body/until', message: 'must be after since' }],

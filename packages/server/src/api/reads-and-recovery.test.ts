@@ -113,6 +113,13 @@ test('messages: cursor pagination visits every message once; filters narrow the 
     ),
   );
   assert.equal(window.data.length, 2);
+  // A leap second (valid RFC 3339) is the next second, as in POSIX time, not a NaN reaching the store.
+  const leap = await get(
+    t,
+    '/v1/messages?channel=pages&since=2025-12-31T23:59:60Z&until=2026-01-01T00:00:02Z',
+  );
+  assert.equal(leap.statusCode, 200, leap.body);
+  assert.equal(bodyOf<{ data: unknown[] }>(leap).data.length, 2);
   assert.equal(errorCode(await get(t, '/v1/messages?cursor=garbage')), 'invalid_cursor');
   assert.equal(errorCode(await get(t, '/v1/messages?limit=0')), 'validation_failed');
   assert.equal(errorCode(await get(t, '/v1/messages?since=tomorrow')), 'validation_failed');
