@@ -149,7 +149,7 @@ export const CONFIG_OPTIONS: { [K in keyof HooklineConfig]: OptionSpec<HooklineC
     secret: true,
   },
   publishMaxBodyBytes: {
-    doc: 'Largest POST /v1/messages request body.',
+    doc: 'Largest POST /v1/messages request body, and largest item of a POST /v1/messages/batch.',
     default: 1 * MIB,
     parse: integer(1024, 64 * MIB),
   },

@@ -132,6 +132,32 @@ test('batch limits: empty and over 1,000 messages are refused', async () => {
   }
 });
 
+test('batch items obey the single publish cap (publishMaxBodyBytes), named by index; nothing is stored', async () => {
+  const batch = (messages: unknown[]) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/v1/messages/batch',
+      headers: t.auth(t.adminKey),
+      payload: { messages },
+    });
+  const before = (await t.store.listMessages({ limit: 1000 })).data.length;
+  // 4096 bytes is the cap here; the batch's own limit is 1 MiB, so only the item rule refuses this.
+  const big = { eventType: 'x', payload: 'x'.repeat(5000) };
+  const response = await batch([{ eventType: 'x', payload: 1 }, big, { eventType: 'x', payload: 2 }, big]);
+  assert.equal(response.statusCode, 413, response.body);
+  assert.equal(errorCode(response), 'payload_too_large');
+  const error = bodyOf<{ error: { message: string; details: { indexes: number[]; limit: number } } }>(
+    response,
+  ).error;
+  assert.deepEqual(error.details, { indexes: [1, 3], limit: 4096 });
+  assert.match(error.message, /messages\[1\]/);
+  assert.equal((await t.store.listMessages({ limit: 1000 })).data.length, before);
+  // Just under the cap is fine, as for a single publish of the same object.
+  const fits = { eventType: 'x', payload: 'x'.repeat(4096 - '{"eventType":"x","payload":""}'.length) };
+  assert.equal((await publish(JSON.stringify(fits))).statusCode, 202);
+  assert.equal((await batch([fits])).statusCode, 202);
+});
+
 test('bad input never gives a 500: every failure has its catalog code', async () => {
   const cases: [string, Record<string, string>, number, string][] = [
     ['{"eventType":', {}, 400, 'invalid_json'],

@@ -112,7 +112,7 @@ export function publishRoutes(app: FastifyInstance, deps: AppDeps, schemas: Even
         tags,
         summary: `Publish up to ${MAX_BATCH} events in one commit (all or nothing)`,
         description:
-          'Items with an `idempotencyKey` already used for the same request are not stored again; they come back with `duplicate: true` and the original id, so a retried batch answers the ids of the first. A key reused for a different request (by an earlier publish or by another item of the batch) is `409 idempotency_conflict` naming the items, and nothing of the batch is stored. Keys go per item: an `Idempotency-Key` header is refused.',
+          'Items with an `idempotencyKey` already used for the same request are not stored again; they come back with `duplicate: true` and the original id, so a retried batch answers the ids of the first. A key reused for a different request (by an earlier publish or by another item of the batch) is `409 idempotency_conflict` naming the items, and nothing of the batch is stored. Keys go per item: an `Idempotency-Key` header is refused. Each item is held to the size cap of a single publish (`publishMaxBodyBytes`): a larger one is `413 payload_too_large` naming it.',
         body: {
           type: 'object',
           required: ['messages'],
@@ -166,15 +166,17 @@ export function publishRoutes(app: FastifyInstance, deps: AppDeps, schemas: Even
       });
       const traceParent = trace?.traceparent ?? null;
       return inSpan(trace, async () => {
-        const spans = spanOf(request.rawBody, (bytes) => {
+        const raw = request.rawBody;
+        const items = spanOf(raw, (bytes) => {
           const list = memberSpan(bytes, 'messages', valueSpan(bytes, 0));
-          return list === null
-            ? null
-            : elementSpans(bytes, list).map((item) => memberSpan(bytes, 'payload', item));
+          return list === null ? null : elementSpans(bytes, list);
         });
+        assertItemsFit(request.body.messages, items, deps.config.publishMaxBodyBytes);
         const messages: NewMessage[] = [];
         for (const [index, input] of request.body.messages.entries()) {
-          const message = await prepare(deps, schemas, request, input, spans?.[index] ?? null);
+          const item = items?.[index];
+          const span = raw === undefined || item === undefined ? null : memberSpan(raw, 'payload', item);
+          const message = await prepare(deps, schemas, request, input, span);
           messages.push(traceParent === null ? message : { ...message, traceParent });
         }
         assertBatchKeysConsistent(messages);
@@ -205,6 +207,27 @@ async function insertAllOrNothing(deps: AppDeps, messages: NewMessage[]): Promis
       'idempotency_conflict',
       `messages[${conflicts.map((c) => c.index).join('], [')}] reuse the idempotencyKey of a different earlier request; nothing of the batch was stored.`,
       { details: { conflicts } },
+    );
+  }
+}
+
+/**
+ * Each item is held to the cap a single `POST /v1/messages` body has, measured the same way (the item
+ * object's bytes as sent), so batching is no way around `publishMaxBodyBytes`; the batch's own limit
+ * (`batchMaxBodyBytes`) only bounds the request as a whole.
+ */
+function assertItemsFit(inputs: PublishInput[], spans: Span[] | null, limit: number): void {
+  const indexes: number[] = [];
+  for (const [index, input] of inputs.entries()) {
+    const span = spans?.[index];
+    const bytes = span === undefined ? Buffer.byteLength(JSON.stringify(input)) : span.end - span.start;
+    if (bytes > limit) indexes.push(index);
+  }
+  if (indexes.length > 0) {
+    throw new ApiError(
+      'payload_too_large',
+      `messages[${indexes.join('], [')}] ${indexes.length === 1 ? 'is' : 'are'} larger than ${limit} bytes, the largest message POST /v1/messages takes (publishMaxBodyBytes).`,
+      { details: { indexes, limit } },
     );
   }
 }
