@@ -31,30 +31,16 @@ import { createSourceFailures } from './ingest/source-failures.ts';
 import { createSourceResolver } from './ingest/source-resolver.ts';
 import { type OpsOptions, opsRoutes } from './ops/ops-routes.ts';
 import type { TlsOptions } from './ops/tls-options.ts';
+import { type ServerTimeouts, serverTimeoutOptions } from './server-timeouts.ts';
 import { uiRoutes } from './ui/ui-routes.ts';
 
 export type { AppDeps } from './api/api-deps.ts';
 
 /** Operations wiring main.ts passes: the worker's liveness for /readyz and the metrics registry. */
-export interface AppOps extends Pick<OpsOptions, 'workerRunning' | 'metrics'> {
+export interface AppOps extends Pick<OpsOptions, 'workerRunning' | 'metrics'>, ServerTimeouts {
   /** Serve HTTPS with this certificate and key (ops/tls-options.ts); plain HTTP when absent. */
   https?: TlsOptions | null;
-  /** Slow-header cut-off; default {@link HEADERS_TIMEOUT_MS}. Tests shorten it. */
-  headersTimeoutMs?: number;
-  /** How often Node checks that cut-off; default {@link CONNECTIONS_CHECK_INTERVAL_MS}. */
-  connectionsCheckIntervalMs?: number;
 }
-
-/**
- * Slow-header clients (slowloris) are cut after this instead of Node's 60 s; slow bodies are the ingest
- * path's own 408 (ingestBodyTimeoutMs).
- */
-export const HEADERS_TIMEOUT_MS = 10_000;
-/**
- * Node enforces the headers timeout only when it sweeps its connections, every 30 s by default, which
- * let slow headers live ~33 s; a 1 s sweep keeps the cut-off within 11 s for the cost of one timer.
- */
-export const CONNECTIONS_CHECK_INTERVAL_MS = 1_000;
 
 /** The version the OpenAPI document states; bump with breaking API changes. */
 export const API_VERSION = '0.1.0';
@@ -68,11 +54,7 @@ export const API_VERSION = '0.1.0';
  * const response = await app.inject({ method: 'GET', url: '/healthz' });
  */
 export async function buildApp(deps: AppDeps & { ops?: AppOps }): Promise<FastifyInstance> {
-  // Read by Node's server constructor only: given as options, never set on the server afterwards.
-  const serverTimeouts = {
-    headersTimeout: deps.ops?.headersTimeoutMs ?? HEADERS_TIMEOUT_MS,
-    connectionsCheckingInterval: deps.ops?.connectionsCheckIntervalMs ?? CONNECTIONS_CHECK_INTERVAL_MS,
-  };
+  const serverTimeouts = serverTimeoutOptions(deps.ops);
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: deps.config.publishMaxBodyBytes,

@@ -1,10 +1,11 @@
 // The slow-header cut-off over a real socket: a client that never finishes its headers is answered
 // 408 request_timeout and disconnected within the headers timeout plus one connections sweep. The
-// timeouts are shortened here; production uses app.ts's HEADERS_TIMEOUT_MS and its 1 s sweep.
+// timeouts are shortened here; production uses server-timeouts.ts's HEADERS_TIMEOUT_MS and its 1 s sweep.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CONNECTIONS_CHECK_INTERVAL_MS, HEADERS_TIMEOUT_MS } from '../app.ts';
 import { createIngestKit } from '../ingest/ingest-test-kit.ts';
+import { buildOpsApp } from '../ops/ops-app.ts';
+import { CONNECTIONS_CHECK_INTERVAL_MS, HEADERS_TIMEOUT_MS } from '../server-timeouts.ts';
 import { engines } from '../store/conformance/engines.ts';
 import { parseRaw, slowHeaders } from '../test-support/raw-http.ts';
 
@@ -29,5 +30,22 @@ test('slow headers are cut within headersTimeout + one sweep, with 408 request_t
     });
   } finally {
     await kit.close();
+  }
+});
+
+test("a worker's ops server cuts slow headers the same way", async () => {
+  const app = await buildOpsApp({
+    store: { ping: async () => ({ ok: true as const }) },
+    headersTimeoutMs: 400,
+    connectionsCheckIntervalMs: 100,
+  });
+  try {
+    const port = Number(new URL(await app.listen({ port: 0, host: '127.0.0.1' })).port);
+    const { raw, elapsedMs } = await slowHeaders(port, 50);
+    assert.ok(elapsedMs >= 350, `not cut before the timeout (${elapsedMs} ms)`);
+    assert.ok(elapsedMs < 400 + 100 + 500, `cut within timeout + sweep, with slack (${elapsedMs} ms)`);
+    assert.equal(parseRaw(raw).status, 408);
+  } finally {
+    await app.close();
   }
 });

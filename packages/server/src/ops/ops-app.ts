@@ -2,11 +2,12 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { clientErrorHandler } from '../api/client-error-handler.ts';
 import { handleFrameworkError, installErrorHandling } from '../api/error-handler.ts';
 import { SHARED_SCHEMAS } from '../api/schemas/resources.ts';
+import { type ServerTimeouts, serverTimeoutOptions } from '../server-timeouts.ts';
 import { type OpsOptions, opsRoutes } from './ops-routes.ts';
 import type { TlsOptions } from './tls-options.ts';
 
 /** Inputs of {@link buildOpsApp}. */
-export interface OpsAppOptions extends OpsOptions {
+export interface OpsAppOptions extends OpsOptions, ServerTimeouts {
   logger?: FastifyBaseLogger;
   https?: TlsOptions | null;
 }
@@ -22,7 +23,10 @@ export async function buildOpsApp(options: OpsAppOptions): Promise<FastifyInstan
     return503OnClosing: true,
     frameworkErrors: handleFrameworkError,
     clientErrorHandler,
-    ...(options.https ? { https: options.https } : {}),
+    // The same slow-header cut-off as the API: a probe port is as exposed to slowloris as any other.
+    ...(options.https
+      ? { https: { ...options.https, ...serverTimeoutOptions(options) } }
+      : { http: serverTimeoutOptions(options) }),
   }) as unknown as FastifyInstance;
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
   installErrorHandling(app);
