@@ -61,12 +61,12 @@ export function resourceCommand(spec: ResourceSpec): Command {
     for (const flag of Object.keys(action.flags ?? {})) actionFlags[flag] = { type: 'string' };
   }
   const fieldHelp = Object.entries(spec.fields)
-    .map(([flag, field]) => `  --${flag.padEnd(14)} ${field.help}`)
+    .map(([flag, field]) => `  --${flag.padEnd(15)} ${field.help}`)
     .join('\n');
   const actionHelp = itemActions
     .map((action) => {
       const flags = Object.entries(action.flags ?? {}).map(
-        ([flag, { help }]) => `\n    --${flag.padEnd(12)} ${help}`,
+        ([flag, { help }]) => `\n    --${flag.padEnd(13)} ${help}`,
       );
       return `  ${`${action.name} ID`.padEnd(17)} ${action.help}${flags.join('')}`;
     })
@@ -85,7 +85,8 @@ Flags:
 ${fieldHelp}
 ${actionHelp ? `\nActions on one item:\n${actionHelp}\n` : ''}
 Examples:
-${spec.examples}`;
+${spec.examples}
+`;
   return {
     name: spec.name,
     ...(spec.aliases ? { aliases: spec.aliases } : {}),

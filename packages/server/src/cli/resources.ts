@@ -1,4 +1,9 @@
 import { resourceCommand } from './resource-command.ts';
+import {
+  endpointRotateSecretAction,
+  sourceRotateSecretAction,
+  sourceRotateTokenAction,
+} from './rotation-actions.ts';
 
 /** `hookline endpoints …` */
 export const endpointsCommand = resourceCommand({
@@ -6,6 +11,7 @@ export const endpointsCommand = resourceCommand({
   path: '/v1/endpoints',
   noun: 'delivery endpoints',
   actions: ['list', 'create', 'get', 'update', 'delete'],
+  itemActions: [endpointRotateSecretAction],
   columns: ['id', 'url', 'eventTypes', 'disabled', 'description'],
   fields: {
     url: { body: 'url', help: 'destination URL' },
@@ -15,7 +21,8 @@ export const endpointsCommand = resourceCommand({
   examples: `  hookline endpoints list
   hookline endpoints create --url https://example.com/hooks --events 'invoice.*,user.created'
   hookline endpoints update ep_123 --data '{"rateLimitPerSecond":10}'
-  hookline endpoints delete ep_123 --json`,
+  hookline endpoints delete ep_123 --json
+  hookline endpoints rotate-secret ep_123 --grace 2h`,
 });
 
 /** `hookline sources …` */
@@ -24,6 +31,7 @@ export const sourcesCommand = resourceCommand({
   path: '/v1/sources',
   noun: 'inbound sources (ingest URLs)',
   actions: ['list', 'create', 'get', 'update', 'delete'],
+  itemActions: [sourceRotateTokenAction, sourceRotateSecretAction],
   columns: ['id', 'name', 'verification.scheme', 'ingestPath', 'alias', 'disabled'],
   fields: {
     name: { body: 'name', help: 'unique source name' },
@@ -35,7 +43,9 @@ export const sourcesCommand = resourceCommand({
   },
   examples: `  hookline sources list
   hookline sources create --name stripe --scheme stripe --secret whsec_…
-  hookline sources get src_123 --json`,
+  hookline sources get src_123 --json
+  hookline sources rotate-token src_123
+  hookline sources rotate-secret src_123 --secret whsec_… --grace 1h`,
 });
 
 /** `hookline keys …` */
