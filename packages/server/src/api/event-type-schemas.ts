@@ -1,4 +1,5 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { ApiError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
@@ -18,26 +19,69 @@ export interface EventTypeSchemas {
 }
 
 /**
- * Publish-time JSON Schema checks. One Ajv instance (draft 2020-12 keywords accepted, formats on,
- * `strict: false` because user schemas carry annotations Ajv does not know). Event types are cached for
- * `cacheMs` so publishing costs no query per message; compiled validators are cached per
+ * Each dialect's `$schema` URI as its meta-schema is registered in Ajv; a schema may spell it with http
+ * or https, with or without the empty fragment, and is compiled with this spelling.
+ */
+const DIALECTS = {
+  '2020-12': 'https://json-schema.org/draft/2020-12/schema',
+  'draft-07': 'http://json-schema.org/draft-07/schema#',
+} as const;
+const bareUri = (uri: string) => uri.replace(/^https?:\/\//, '').replace(/#$/, '');
+type Dialect = keyof typeof DIALECTS;
+
+/**
+ * The dialect a schema declares with `$schema`, or null when it declares none. Ajv cannot mix 2020-12 and
+ * draft-07 in one instance (`items` changed meaning), so each has its own.
+ */
+function declaredDialect(schema: Json): Dialect | null {
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema) || !('$schema' in schema)) {
+    return null;
+  }
+  const uri = schema.$schema;
+  const bare = typeof uri === 'string' ? bareUri(uri) : null;
+  for (const [dialect, known] of Object.entries(DIALECTS)) {
+    if (bare === bareUri(known)) return dialect as Dialect;
+  }
+  throw new ApiError(
+    'invalid_schema',
+    'Unsupported $schema: use JSON Schema draft 2020-12 (the default) or draft-07.',
+    { details: { reason: `unsupported $schema ${JSON.stringify(uri)}` } },
+  );
+}
+
+/**
+ * Publish-time JSON Schema checks. Schemas are draft 2020-12 (the dialect of OpenAPI 3.1), or draft-07
+ * when their `$schema` says so; a schema without `$schema` that only draft-07 accepts (array-form
+ * `items`) is read as draft-07, as every schema was before 2020-12 came in, so stored types keep working.
+ * Formats on; `strict: false` because user schemas carry annotations Ajv does not know. Event types are
+ * cached for `cacheMs` so publishing costs no query per message; compiled validators are cached per
  * (name, updatedAt), so an edit made by another process is picked up within `cacheMs`.
  *
- * The instance is shared (a fresh one costs ~25 ms of meta-schema compilation), so no user schema may
- * leave its `$id`s registered in it: Ajv would refuse the next compile of that schema (the same type
- * re-checked, edited, or deleted and recreated) as "already exists", and one type's `$id` could resolve
- * another type's `$ref`.
+ * The instances are shared (a fresh one costs ~25 ms of meta-schema compilation, so each is made when
+ * first needed and kept), so no user schema may leave its `$id`s registered in one: Ajv would
+ * refuse the next compile of that schema (the same type re-checked, edited, or deleted and recreated)
+ * as "already exists", and one type's `$id` could resolve another type's `$ref`.
  */
 export function createEventTypeSchemas(options: { store: Store; clock: () => number; cacheMs?: number }) {
   const cacheMs = options.cacheMs ?? 1000;
   // addUsedSchema: false keeps a root `$id` out of the instance; nested `$id`s are registered anyway,
-  // so compile() removes those it added.
-  const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: true, addUsedSchema: false });
-  addFormats(ajv);
+  // so compileWith() removes those it added.
+  const settings = { strict: false, allErrors: true, validateSchema: true, addUsedSchema: false } as const;
+  const instances = new Map<Dialect, Ajv | Ajv2020>();
+  const ajvFor = (dialect: Dialect): Ajv | Ajv2020 => {
+    let ajv = instances.get(dialect);
+    if (!ajv) {
+      ajv = dialect === '2020-12' ? new Ajv2020(settings) : new Ajv(settings);
+      addFormats(ajv);
+      instances.set(dialect, ajv);
+    }
+    return ajv;
+  };
   const types = new Map<string, { eventType: EventType | null; until: number }>();
   const validators = new Map<string, { updatedAt: number; validate: ValidateFunction }>();
 
-  function compile(schema: Json): ValidateFunction {
+  function compileWith(dialect: Dialect, schema: Json): ValidateFunction {
+    const ajv = ajvFor(dialect);
     const known = new Set(Object.keys(ajv.refs));
     try {
       return ajv.compile(schema as object);
@@ -45,6 +89,21 @@ export function createEventTypeSchemas(options: { store: Store; clock: () => num
       throw new ApiError('invalid_schema', undefined, { details: { reason: (error as Error).message } });
     } finally {
       for (const ref of Object.keys(ajv.refs)) if (!known.has(ref)) delete ajv.refs[ref];
+    }
+  }
+
+  function compile(schema: Json): ValidateFunction {
+    const declared = declaredDialect(schema);
+    if (declared !== null)
+      return compileWith(declared, { ...(schema as object), $schema: DIALECTS[declared] });
+    try {
+      return compileWith('2020-12', schema);
+    } catch (error) {
+      try {
+        return compileWith('draft-07', schema);
+      } catch {
+        throw error;
+      }
     }
   }
 

@@ -18,7 +18,11 @@ interface EventTypeInput {
 
 const inputProperties = {
   description: { type: 'string', maxLength: 2000 },
-  schema: { ...anyJson, description: 'JSON Schema (draft 2020-12 or 07) of the payload; null for none.' },
+  schema: {
+    ...anyJson,
+    description:
+      'JSON Schema of the payload, draft 2020-12 (or draft-07 when its `$schema` says so); null for none.',
+  },
   enforceSchema: {
     type: 'boolean',
     description: 'Refuse publishes whose payload breaks the schema (400 schema_violation).',
