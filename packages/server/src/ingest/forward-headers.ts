@@ -4,10 +4,11 @@ import type { Message } from '../store/types.ts';
  * Stored inbound headers that are never forwarded: the delivery sets its own framing, content type,
  * user agent and Standard Webhooks signature (a Standard Webhooks provider's `webhook-*` headers would
  * collide with Hookline's own), and forwarding hints about the original connection would mislead.
+ * `Content-Encoding` is forwarded: the body goes on exactly as it came, compressed if it was, and the
+ * receiver needs the coding to read it (endpoints cannot set it, so it always describes the body).
  */
 const NOT_FORWARDED = new Set([
   'content-type',
-  'content-encoding',
   'accept-encoding',
   'user-agent',
   'webhook-id',

@@ -19,6 +19,11 @@ export const INGEST_ONLY_ERRORS = {
   invalid_timestamp: { status: 400, message: 'The signed timestamp is not a valid number of seconds.' },
   method_not_allowed: { status: 405, message: 'This is an inbound webhook URL: it takes POST only.' },
   request_timeout: { status: 408, message: 'The request body did not arrive in time.' },
+  unsupported_content_encoding: {
+    status: 415,
+    message:
+      "The body's Content-Encoding is not one Hookline decodes (gzip, deflate, br), or the body does not decode as it says.",
+  },
   source_misconfigured: {
     status: 500,
     message:

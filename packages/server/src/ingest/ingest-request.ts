@@ -3,6 +3,7 @@ import type { RoutableMessage, Router } from '../delivery/router.ts';
 import type { InsertOutcome, Store } from '../store/store.ts';
 import { isStoreError } from '../store/store-error.ts';
 import type { Endpoint, Source } from '../store/types.ts';
+import { ACCEPTED_CODINGS, contentCodingsOf, decodeContentCodings } from './content-coding.ts';
 import { resolveDedupKey, resolveEventType } from './event-meta.ts';
 import type { IngestConfig } from './ingest-config.ts';
 import { IngestError } from './ingest-errors.ts';
@@ -73,6 +74,24 @@ function parseBody(
   return parsed.ok ? { json: parsed.value, isJson: true } : { json: undefined, isJson: false };
 }
 
+/** The most bytes a source's body may have, on the wire and once decoded. */
+export function bodyLimit(source: Pick<Source, 'maxBodyBytes'>, config: IngestConfig): number {
+  return Math.min(source.maxBodyBytes, config.maxBodyBytesLimit);
+}
+
+/** The body with its `Content-Encoding` undone, for parsing only: 413 past `limit`, 415 if it will not decode. */
+async function decodeBody(
+  body: Uint8Array,
+  encoding: string | undefined,
+  limit: number,
+): Promise<Uint8Array> {
+  const codings = contentCodingsOf(encoding);
+  const decoded = codings === null ? null : await decodeContentCodings(body, codings, limit);
+  if (decoded?.ok) return decoded.body;
+  if (decoded?.reason === 'too_large') throw new IngestError('payload_too_large');
+  throw new IngestError('unsupported_content_encoding', { headers: { 'accept-encoding': ACCEPTED_CODINGS } });
+}
+
 function storeFailure(error: unknown): IngestError | null {
   if (!isStoreError(error)) return null;
   if (error.code === 'value_too_large') return new IngestError('payload_too_large');
@@ -95,7 +114,14 @@ export async function ingestRequest(deps: IngestDeps, request: InboundRequest): 
     throw verification.error;
   }
   const contentType = headerOf(headers, 'content-type') ?? 'application/octet-stream';
-  const { json, isJson } = parseBody(body, contentType, deps.config.maxJsonDepth);
+  // Decoded only now that the bytes verified, so a forged bomb costs no inflating; the bytes stored and
+  // forwarded stay the ones on the wire, which are what the provider signed.
+  const decoded = await decodeBody(
+    body,
+    headerOf(headers, 'content-encoding'),
+    bodyLimit(source, deps.config),
+  );
+  const { json, isJson } = parseBody(decoded, contentType, deps.config.maxJsonDepth);
   const challenge = slackChallengeOf(source, json);
   if (challenge !== null) return { kind: 'slack_challenge', challenge };
   if (source.requireJson && !isJson) throw new IngestError('invalid_json');
