@@ -122,7 +122,7 @@ export async function buildApp(deps: AppDeps & { ops?: AppOps }): Promise<Fastif
   // Refused ingest requests, in memory (never stored): the dashboard's source failures and overview.
   const sourceFailures = createSourceFailures({ clock: deps.clock });
   endpointHealthRoutes(app, deps);
-  endpointTestEventRoutes(app, deps);
+  endpointTestEventRoutes(app, deps, eventTypeSchemas);
   sourceFailureRoutes(app, deps, sourceFailures);
   statsRoutes(app, deps, sourceFailures);
   // The dashboard's static files at /ui/ (and / redirects there); a page saying how to build it when absent.
