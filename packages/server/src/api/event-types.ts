@@ -6,7 +6,14 @@ import type { AppDeps } from './api-deps.ts';
 import { callerOf } from './authenticate-hook.ts';
 import type { EventTypeSchemas } from './event-type-schemas.ts';
 import { presentEventType } from './present.ts';
-import { anyJson, errorResponses, eventTypeName, pageOf, pageQueryProperties } from './schemas/common.ts';
+import {
+  anyJson,
+  errorResponses,
+  eventTypeName,
+  pageOf,
+  pageQueryProperties,
+  storedEventTypeName,
+} from './schemas/common.ts';
 
 interface EventTypeInput {
   description?: string;
@@ -34,7 +41,7 @@ const inputProperties = {
 const nameParams = {
   type: 'object',
   required: ['name'],
-  properties: { name: eventTypeName },
+  properties: { name: storedEventTypeName },
   additionalProperties: false,
 } as const;
 

@@ -7,11 +7,11 @@ import { presentDelivery, presentMessage, presentMessageSummary } from './presen
 import {
   channelName,
   errorResponses,
-  eventTypeName,
   idParams,
   pageOf,
   pageQueryProperties,
   resourceId,
+  storedEventTypeName,
   tenantName,
   timeRangeQueryProperties,
 } from './schemas/common.ts';
@@ -46,7 +46,7 @@ export function messageRoutes(app: FastifyInstance, deps: AppDeps): void {
           properties: {
             ...pageQueryProperties,
             tenant: tenantName,
-            eventType: eventTypeName,
+            eventType: storedEventTypeName,
             sourceId: resourceId,
             channel: channelName,
             endpointId: { ...resourceId, description: 'Messages with a delivery to this endpoint.' },

@@ -22,10 +22,20 @@ export const tenantName = {
   maxLength: 128,
   pattern: '^[A-Za-z0-9_.:-]+$',
 } as const;
+/**
+ * An event type name as written (publish, event types, test events, a source's fixed type): dot-separated
+ * segments, none empty, since `invoice..paid` or `x.` is a typo no endpoint pattern could be meant for.
+ */
 export const eventTypeName = {
   type: 'string',
   minLength: 1,
   maxLength: 256,
+  pattern: '^[A-Za-z0-9_:/-]+(\\.[A-Za-z0-9_:/-]+)*$',
+  description: 'Dot-separated segments of letters, digits and `_ : / -`, none empty, e.g. `invoice.paid`.',
+} as const;
+/** An event type name looked up or filtered on: also those stored before empty segments were refused. */
+export const storedEventTypeName = {
+  ...eventTypeName,
   pattern: '^[A-Za-z0-9_.:/-]+$',
   description: 'Letters, digits and `_ . : / -`, e.g. `invoice.paid`.',
 } as const;
