@@ -6,6 +6,7 @@ import {
   emptySourceForm,
   SOURCE_SCHEMES,
   type SourceFormState,
+  type SourceTextField,
   schemeInfo,
   sourceBodyOf,
   sourceFormOf,
@@ -23,8 +24,8 @@ type Field = keyof SourceFormState;
 
 /**
  * Create or edit a source: its verification scheme with the scheme's options and secret, timestamp
- * tolerance, body size limit, event-type rule and alias. Checked as the user types; the server's coded
- * error is shown on submit.
+ * tolerance, body size limit, accepted content types, event-type and dedup rules, the answer sent to the
+ * provider, and alias. Checked as the user types; the server's coded error is shown on submit.
  */
 export function SourceForm({
   source,
@@ -46,13 +47,14 @@ export function SourceForm({
   const [submitted, setSubmitted] = useState(false);
   const [saving, setSaving] = useState(false);
   const [serverError, setServerError] = useState<ApiRequestError | null>(null);
-  const errors = useMemo(() => validateSourceForm(state, mode), [state, mode]);
+  const currentScheme = (source?.verification as { scheme?: string } | null | undefined)?.scheme;
+  const errors = useMemo(() => validateSourceForm(state, mode, currentScheme), [state, mode, currentScheme]);
   const shown = (field: Field) => (submitted || touched.has(field) ? errors[field] : undefined);
   const set = (field: Field, value: string | boolean) => {
     setState((previous) => ({ ...previous, [field]: value }));
     setTouched((previous) => (previous.has(field) ? previous : new Set(previous).add(field)));
   };
-  const input = (field: Exclude<Field, 'requireJson'>, hasHint = false) => ({
+  const input = (field: SourceTextField, hasHint = false) => ({
     ...describedBy(`source-${field}`, hasHint, shown(field)),
     value: state[field],
     onInput: (event: Event) => set(field, (event.currentTarget as HTMLInputElement).value),
@@ -92,6 +94,12 @@ export function SourceForm({
     header: 'The header holding the event type.',
     pointer: 'Where the event type is in the JSON body.',
     fixed: 'Every request becomes this event type.',
+  };
+  const dedupHints: Record<string, string> = {
+    provider: "The provider's delivery id (e.g. X-GitHub-Delivery); a repeat gets the same answer.",
+    header: 'The header holding a unique delivery id.',
+    pointer: 'Where a unique delivery id is in the JSON body.',
+    none: 'Every request is stored, repeats included.',
   };
   return (
     <form
@@ -162,6 +170,16 @@ export function SourceForm({
             ) : null}
           </div>
         ) : null}
+        {state.scheme === 'github' ? (
+          <label class="field-check">
+            <input
+              type="checkbox"
+              checked={state.allowSha1}
+              onChange={(event) => set('allowSha1', (event.currentTarget as HTMLInputElement).checked)}
+            />
+            Also accept the legacy SHA-1 signature (X-Hub-Signature) when no SHA-256 one came
+          </label>
+        ) : null}
         {state.scheme === 'hmac' ? (
           <div class="grid-3">
             <HmacDigestFields algorithm={input('algorithm')} encoding={input('encoding')} />
@@ -226,14 +244,75 @@ export function SourceForm({
           </FormField>
         )}
       </div>
-      <label class="field-check">
-        <input
-          type="checkbox"
-          checked={state.requireJson}
-          onChange={(event) => set('requireJson', (event.currentTarget as HTMLInputElement).checked)}
-        />
-        Refuse bodies that are not JSON
-      </label>
+      <div class="grid-2">
+        <FormField id="source-dedupKind" label="Deduplicate by">
+          <select {...input('dedupKind')}>
+            <option value="provider">the provider's delivery id</option>
+            <option value="header">a header</option>
+            <option value="pointer">a JSON pointer</option>
+            <option value="none">nothing (store every request)</option>
+          </select>
+        </FormField>
+        {state.dedupKind === 'provider' || state.dedupKind === 'none' ? (
+          <p class="field-hint">{dedupHints[state.dedupKind]}</p>
+        ) : (
+          <FormField
+            id="source-dedupValue"
+            label={state.dedupKind === 'header' ? 'Dedup header' : 'Dedup pointer'}
+            hint={dedupHints[state.dedupKind]}
+            error={shown('dedupValue')}
+          >
+            <input type="text" {...input('dedupValue', true)} />
+          </FormField>
+        )}
+      </div>
+      <fieldset class="fieldset">
+        <legend>Requests accepted</legend>
+        <FormField
+          id="source-contentTypes"
+          label="Content types"
+          hint="Comma-separated type/subtype, e.g. application/json; empty: any. Others get 415."
+          error={shown('contentTypes')}
+        >
+          <input type="text" autoComplete="off" spellcheck={false} {...input('contentTypes', true)} />
+        </FormField>
+        <label class="field-check">
+          <input
+            type="checkbox"
+            checked={state.requireJson}
+            onChange={(event) => set('requireJson', (event.currentTarget as HTMLInputElement).checked)}
+          />
+          Refuse bodies that are not JSON
+        </label>
+      </fieldset>
+      <fieldset class="fieldset">
+        <legend>Answer to the provider</legend>
+        <div class="grid-3">
+          <FormField
+            id="source-responseStatus"
+            label="Status"
+            hint="2xx, sent once the request is stored"
+            error={shown('responseStatus')}
+          >
+            <input type="number" min={200} max={299} inputMode="numeric" {...input('responseStatus', true)} />
+          </FormField>
+          <FormField
+            id="source-responseContentType"
+            label="Content type"
+            error={shown('responseContentType')}
+          >
+            <input type="text" autoComplete="off" spellcheck={false} {...input('responseContentType')} />
+          </FormField>
+          <FormField
+            id="source-responseBody"
+            label="Body"
+            hint="Empty with status 204"
+            error={shown('responseBody')}
+          >
+            <textarea rows={2} class="mono" spellcheck={false} {...input('responseBody', true)} />
+          </FormField>
+        </div>
+      </fieldset>
       <ErrorBanner error={serverError} />
       <div class="actions">
         <button type="submit" class="button button-primary" disabled={saving}>

@@ -1,3 +1,6 @@
+// Node-free server modules, bundled by Vite, so the form checks event types and pointers as the API does.
+import { eventTypeName } from '../../../server/src/api/schemas/common.ts';
+import { isJsonPointer } from '../../../server/src/ingest/json-pointer.ts';
 import type { Json, Source } from '../api/types.ts';
 
 /**
@@ -50,6 +53,15 @@ export const SOURCE_SCHEMES: SchemeInfo[] = [
 
 export const EVENT_TYPE_RULES = ['provider', 'header', 'pointer', 'fixed'] as const;
 export type EventTypeRuleKind = (typeof EVENT_TYPE_RULES)[number];
+export const DEDUP_RULES = ['provider', 'header', 'pointer', 'none'] as const;
+export type DedupRuleKind = (typeof DEDUP_RULES)[number];
+
+/** What the server answers a stored request with unless told otherwise (ingest/source-input.ts). */
+export const DEFAULT_SOURCE_RESPONSE = {
+  status: 202,
+  body: '{"ok":true}',
+  contentType: 'application/json; charset=utf-8',
+} as const;
 
 export interface SourceFormState {
   name: string;
@@ -62,6 +74,8 @@ export interface SourceFormState {
   prefix: string;
   timestampHeader: string;
   signedContent: string;
+  /** github: also accept the legacy X-Hub-Signature (HMAC-SHA1) when no sha256 signature came. */
+  allowSha1: boolean;
   /** Create: the secret (empty: generated where possible). Edit: a replacement, effective at once. */
   secret: string;
   toleranceSeconds: string;
@@ -69,9 +83,21 @@ export interface SourceFormState {
   ruleKind: EventTypeRuleKind;
   /** The header name, JSON pointer or fixed event type of the rule. */
   ruleValue: string;
+  dedupKind: DedupRuleKind;
+  /** The header name or JSON pointer of the dedup rule. */
+  dedupValue: string;
   alias: string;
   requireJson: boolean;
+  /** Accepted media types, comma or line separated; empty for any. */
+  contentTypes: string;
+  responseStatus: string;
+  responseContentType: string;
+  responseBody: string;
 }
+
+type BooleanField = 'requireJson' | 'allowSha1';
+/** The fields edited as text (every field but the checkboxes). */
+export type SourceTextField = Exclude<keyof SourceFormState, BooleanField>;
 
 export type SourceFormErrors = Partial<Record<keyof SourceFormState, string>>;
 
@@ -86,21 +112,31 @@ export function emptySourceForm(): SourceFormState {
     prefix: '',
     timestampHeader: '',
     signedContent: '',
+    allowSha1: false,
     secret: '',
     toleranceSeconds: '300',
     maxBodyBytes: '',
     ruleKind: 'provider',
     ruleValue: '',
+    dedupKind: 'provider',
+    dedupValue: '',
     alias: '',
     requireJson: false,
+    contentTypes: '',
+    responseStatus: String(DEFAULT_SOURCE_RESPONSE.status),
+    responseContentType: DEFAULT_SOURCE_RESPONSE.contentType,
+    responseBody: DEFAULT_SOURCE_RESPONSE.body,
   };
 }
 
 export function sourceFormOf(source: Source): SourceFormState {
   const verification = (source.verification ?? {}) as Record<string, Json>;
   const rule = (source.eventTypeRule ?? {}) as Record<string, Json>;
+  const dedup = (source.dedupRule ?? {}) as Record<string, Json>;
+  const response = (source.response ?? {}) as Record<string, Json>;
   const text = (value: Json | undefined) => (typeof value === 'string' ? value : '');
   const kind = EVENT_TYPE_RULES.find((k) => k === rule.kind) ?? 'provider';
+  const dedupKind = DEDUP_RULES.find((k) => k === dedup.kind) ?? 'provider';
   return {
     ...emptySourceForm(),
     name: source.name,
@@ -112,19 +148,65 @@ export function sourceFormOf(source: Source): SourceFormState {
     prefix: text(verification.prefix),
     timestampHeader: text(verification.timestampHeader),
     signedContent: text(verification.signedContent),
+    allowSha1: verification.allowSha1 === true,
     toleranceSeconds: source.toleranceSeconds === null ? '' : String(source.toleranceSeconds),
     maxBodyBytes: source.maxBodyBytes === null ? '' : String(source.maxBodyBytes),
     ruleKind: kind,
     ruleValue:
       kind === 'header' ? text(rule.name) : kind === 'pointer' ? text(rule.pointer) : text(rule.eventType),
+    dedupKind,
+    dedupValue:
+      dedupKind === 'header' ? text(dedup.name) : dedupKind === 'pointer' ? text(dedup.pointer) : '',
     alias: source.alias ?? '',
     requireJson: source.requireJson,
+    contentTypes: (source.contentTypes ?? []).join(', '),
+    responseStatus:
+      typeof response.status === 'number' ? String(response.status) : String(DEFAULT_SOURCE_RESPONSE.status),
+    responseContentType: typeof response.contentType === 'string' ? response.contentType : '',
+    responseBody: typeof response.body === 'string' ? response.body : '',
   };
 }
 
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/;
 const TENANT = /^[A-Za-z0-9_.:-]{1,128}$/;
 const ALIAS = /^\/[A-Za-z0-9._~-]{1,64}$/;
+const EVENT_TYPE = new RegExp(eventTypeName.pattern);
+// The server's rules (ingest/source-input.ts): bare type/subtype media types, a header-safe content type.
+const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$/;
+const HEADER_VALUE = /^[\x21-\x7e](?:[\x20-\x7e\t]*[\x21-\x7e])?$/;
+const MAX_RESPONSE_BODY = 4096;
+const MAX_CONTENT_TYPES = 32;
+
+/** `application/json, text/plain` (or one per line) → the list the API takes, lower-cased. */
+export function contentTypesOf(text: string): string[] {
+  return text
+    .split(/[\n,]/)
+    .map((item) => item.trim().toLowerCase())
+    .filter((item) => item !== '');
+}
+
+function contentTypesError(text: string): string | undefined {
+  const types = contentTypesOf(text);
+  if (types.length > MAX_CONTENT_TYPES) return `At most ${MAX_CONTENT_TYPES} media types.`;
+  const bad = types.find((type) => !MEDIA_TYPE.test(type));
+  if (bad === undefined) return undefined;
+  if (bad.includes(';')) return `"${bad}": without parameters (application/json matches any charset).`;
+  if (bad.includes('*')) return `"${bad}": one type/subtype; wildcards are not supported.`;
+  return `"${bad}" is not a media type such as application/json.`;
+}
+
+/** The header name or JSON pointer of a rule; `example` is what the hint suggests for each. */
+function ruleValueError(
+  kind: string,
+  value: string,
+  example: { header: string; pointer: string },
+): string | undefined {
+  if (kind === 'header' && !HEADER_NAME.test(value)) return `A header name, e.g. ${example.header}.`;
+  if (kind === 'pointer' && (!value.startsWith('/') || !isJsonPointer(value) || value.length > 256)) {
+    return `A JSON pointer, e.g. ${example.pointer}.`;
+  }
+  return undefined;
+}
 
 export function schemeInfo(name: string): SchemeInfo | undefined {
   return SOURCE_SCHEMES.find((scheme) => scheme.name === name);
@@ -138,7 +220,15 @@ function integerError(text: string, min: number, max: number): string | undefine
     : `A whole number from ${min} to ${max.toLocaleString()}.`;
 }
 
-export function validateSourceForm(state: SourceFormState, mode: 'create' | 'edit'): SourceFormErrors {
+/**
+ * `currentScheme` (edit): the scheme saved now. Switching to a scheme whose secret the provider issues
+ * needs that secret, as creating does; the server would refuse the change without it.
+ */
+export function validateSourceForm(
+  state: SourceFormState,
+  mode: 'create' | 'edit',
+  currentScheme?: string,
+): SourceFormErrors {
   const errors: SourceFormErrors = {};
   if (state.name.trim() === '' || state.name.length > 128) errors.name = 'A name of 1 to 128 characters.';
   if (state.tenant !== '' && !TENANT.test(state.tenant)) errors.tenant = 'Letters, digits and _ . : - only.';
@@ -153,12 +243,17 @@ export function validateSourceForm(state: SourceFormState, mode: 'create' | 'edi
   if (state.scheme === 'hmac' && state.timestampHeader !== '' && !HEADER_NAME.test(state.timestampHeader)) {
     errors.timestampHeader = 'A header name, e.g. X-Timestamp, or empty.';
   }
-  if (state.scheme === 'hmac' && state.signedContent !== '' && !state.signedContent.includes('{body}')) {
-    errors.signedContent = 'Must contain {body}, e.g. {timestamp}.{body}.';
+  if (state.scheme === 'hmac' && state.signedContent !== '') {
+    if (state.signedContent.split('{body}').length !== 2 || !state.signedContent.includes('{timestamp}')) {
+      errors.signedContent = 'Must contain {body} once and {timestamp}, e.g. {timestamp}.{body}.';
+    } else if (state.timestampHeader === '') {
+      errors.signedContent = 'Needs a timestamp header: without one only the body is signed.';
+    }
   }
   const secret = state.secret.trim();
   const needsSecret = info?.secret === 'provider' || info?.secret === 'required';
-  if (mode === 'create' && needsSecret && secret === '') errors.secret = `Required: ${info?.secretHint}.`;
+  const schemeChanged = mode === 'create' || (currentScheme !== undefined && currentScheme !== state.scheme);
+  if (schemeChanged && needsSecret && secret === '') errors.secret = `Required: ${info?.secretHint}.`;
   if (secret !== '' && state.scheme === 'basic' && !secret.includes(':'))
     errors.secret = 'Write user:password.';
   if (secret !== '' && state.scheme === 'standard-webhooks' && !secret.startsWith('whsec_')) {
@@ -169,12 +264,27 @@ export function validateSourceForm(state: SourceFormState, mode: 'create' | 'edi
   const maxBody = integerError(state.maxBodyBytes, 1, 1024 * 1024 * 1024);
   if (maxBody) errors.maxBodyBytes = maxBody;
   const value = state.ruleValue.trim();
-  if (state.ruleKind === 'header' && !HEADER_NAME.test(value))
-    errors.ruleValue = 'A header name, e.g. X-Event-Type.';
-  if (state.ruleKind === 'pointer' && !/^(\/[^/]*)+$/.test(value))
-    errors.ruleValue = 'A JSON pointer, e.g. /data/type.';
-  if (state.ruleKind === 'fixed' && (value === '' || value.length > 256))
-    errors.ruleValue = 'The event type, e.g. payment.received.';
+  const ruleError = ruleValueError(state.ruleKind, value, { header: 'X-Event-Type', pointer: '/data/type' });
+  if (ruleError) errors.ruleValue = ruleError;
+  if (state.ruleKind === 'fixed' && (!EVENT_TYPE.test(value) || value.length > eventTypeName.maxLength))
+    errors.ruleValue = 'The event type, e.g. payment.received (letters, digits and _ . : / -).';
+  const dedupError = ruleValueError(state.dedupKind, state.dedupValue.trim(), {
+    header: 'X-Request-Id',
+    pointer: '/id',
+  });
+  if (dedupError) errors.dedupValue = dedupError;
+  const types = contentTypesError(state.contentTypes);
+  if (types) errors.contentTypes = types;
+  const status = Number(state.responseStatus);
+  if (!/^2\d\d$/.test(state.responseStatus)) errors.responseStatus = 'A 2xx status, e.g. 202.';
+  if (state.responseBody.length > MAX_RESPONSE_BODY) {
+    errors.responseBody = `At most ${MAX_RESPONSE_BODY.toLocaleString()} characters.`;
+  } else if (status === 204 && state.responseBody !== '') {
+    errors.responseBody = 'Must be empty with status 204.';
+  }
+  if (state.responseContentType.length > 128 || !HEADER_VALUE.test(state.responseContentType)) {
+    errors.responseContentType = 'A content type of visible ASCII, e.g. text/plain.';
+  }
   if (state.alias !== '' && (!ALIAS.test(state.alias) || state.alias === '/in' || state.alias === '/v1')) {
     errors.alias = 'One path segment such as /github, or empty.';
   }
@@ -200,7 +310,10 @@ export function sourceBodyOf(
     if (state.header !== '') verification.header = state.header;
     if (state.prefix !== '') verification.prefix = state.prefix;
   }
+  if (state.scheme === 'github' && state.allowSha1) verification.allowSha1 = true;
   const value = state.ruleValue.trim();
+  const dedupValue = state.dedupValue.trim();
+  const contentTypes = contentTypesOf(state.contentTypes);
   const body: Record<string, Json> = {
     name: state.name.trim(),
     verification,
@@ -214,6 +327,18 @@ export function sourceBodyOf(
           : state.ruleKind === 'fixed'
             ? { kind: 'fixed', eventType: value }
             : { kind: 'provider' },
+    dedupRule:
+      state.dedupKind === 'header'
+        ? { kind: 'header', name: dedupValue }
+        : state.dedupKind === 'pointer'
+          ? { kind: 'pointer', pointer: dedupValue }
+          : { kind: state.dedupKind },
+    contentTypes: contentTypes.length === 0 ? null : contentTypes,
+    response: {
+      status: Number(state.responseStatus),
+      body: state.responseBody,
+      contentType: state.responseContentType,
+    },
   };
   if (state.toleranceSeconds.trim() !== '') body.toleranceSeconds = Number(state.toleranceSeconds);
   if (state.maxBodyBytes.trim() !== '') body.maxBodyBytes = Number(state.maxBodyBytes);

@@ -118,6 +118,8 @@ function SourceDetail({ id, created }: { id: string; created: Shown | null }) {
   const info = schemeInfo(scheme);
   const options = Object.entries(verification).filter(([key]) => key !== 'scheme');
   const rule = (data.eventTypeRule ?? {}) as Record<string, unknown>;
+  const dedup = (data.dedupRule ?? {}) as Record<string, unknown>;
+  const response = (data.response ?? {}) as Record<string, unknown>;
   return (
     <section>
       <p class="breadcrumb">
@@ -230,8 +232,27 @@ function SourceDetail({ id, created }: { id: string; created: Shown | null }) {
                     ? `always ${String(rule.eventType)}`
                     : "the provider's"}
             </dd>
+            <dt>Dedup by</dt>
+            <dd>
+              {dedup.kind === 'header'
+                ? `header ${String(dedup.name)}`
+                : dedup.kind === 'pointer'
+                  ? `body at ${String(dedup.pointer)}`
+                  : dedup.kind === 'none'
+                    ? 'nothing'
+                    : "the provider's id"}
+            </dd>
+            <dt>Content types</dt>
+            <dd>{data.contentTypes === null ? 'any' : data.contentTypes.join(', ')}</dd>
             <dt>JSON only</dt>
             <dd>{data.requireJson ? 'yes' : 'no'}</dd>
+            <dt>Answer</dt>
+            <dd>
+              {String(response.status ?? '')} <span class="muted">{String(response.contentType ?? '')}</span>
+              {typeof response.body === 'string' && response.body !== '' ? (
+                <code class="mono"> {response.body}</code>
+              ) : null}
+            </dd>
             <dt>Created</dt>
             <dd>
               <Time iso={data.createdAt} />

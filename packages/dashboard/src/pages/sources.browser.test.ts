@@ -126,6 +126,46 @@ describe('dashboard: sources (browser)', { skip: skip ?? false }, () => {
     assert.deepEqual(errors, []);
   });
 
+  test('content types, a dedup header and the answer to the provider, set through the form', async () => {
+    await page.goto(`${gateway.url}/ui/#/sources`);
+    await page.getByRole('link', { name: 'New source' }).click();
+    await page.getByRole('heading', { name: 'New source' }).waitFor();
+    await page.getByLabel('Name').fill('crm');
+    await page.getByLabel('Scheme').selectOption('token');
+    const contentTypes = page.getByLabel('Content types', { exact: true });
+    await contentTypes.fill('application/json; charset=utf-8');
+    await page.getByText('without parameters (application/json matches any charset)').waitFor();
+    await contentTypes.fill('application/json');
+    await page.getByLabel('Deduplicate by').selectOption('header');
+    await page.getByLabel('Dedup header').fill('X-Request-Id');
+    await page.getByLabel('Status', { exact: true }).fill('200');
+    await page.getByLabel('Content type', { exact: true }).fill('text/plain');
+    await page.getByLabel('Body', { exact: true }).fill('ok');
+    await screenshot(page, 'source-new-options-desktop');
+    await page.getByRole('button', { name: 'Create source' }).click();
+    await page.getByText('Copy it now: it is shown only once.').waitFor();
+    const token = await textOf(page.getByTestId('secret-value'));
+    const id = /#\/sources\/(src_[0-9A-Z]+)/.exec(page.url())?.[1] ?? '';
+    const saved = await gateway.api<{ ingestPath: string; dedupRule: unknown }>('GET', `/v1/sources/${id}`);
+    assert.deepEqual(saved.dedupRule, { kind: 'header', name: 'x-request-id' });
+    const post = (contentType: string) =>
+      fetch(`${gateway.url}${saved.ingestPath}`, {
+        method: 'POST',
+        headers: { 'content-type': contentType, 'x-webhook-token': token, 'x-request-id': 'r-1' },
+        body: '{"type":"lead.created"}',
+      });
+    const answered = await post('application/json');
+    assert.equal(answered.status, 200);
+    assert.equal(await answered.text(), 'ok');
+    assert.equal((await post('text/plain')).status, 415);
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    const settings = await textOf(page.getByRole('region', { name: 'Settings' }));
+    assert.match(settings, /header x-request-id/);
+    assert.match(settings, /application\/json/);
+    assert.match(settings, /200 text\/plain/);
+    assert.deepEqual(errors, []);
+  });
+
   test('phone viewport: the list and a source fit the screen', async () => {
     const phone = await newPage(browser, PHONE);
     try {
