@@ -1,3 +1,4 @@
+import { eventTypeName } from '../../../server/src/api/schemas/common.ts';
 import type { EventType, Json } from '../api/types.ts';
 
 /** The event-type form as text fields, its checks as the user types, and the API body it becomes. */
@@ -15,7 +16,8 @@ export interface EventTypeFormState {
 
 export type EventTypeFormErrors = Partial<Record<keyof EventTypeFormState, string>>;
 
-const NAME = /^[A-Za-z0-9_.:/-]{1,256}$/;
+// The server's own rule (dot-separated segments, none empty), so the form never accepts what it refuses.
+const NAME = new RegExp(eventTypeName.pattern);
 
 export function emptyEventTypeForm(): EventTypeFormState {
   return { name: '', description: '', schema: '', enforceSchema: false, examples: '', archived: false };
@@ -43,7 +45,8 @@ function jsonError(text: string): string | undefined {
 
 export function validateEventTypeForm(state: EventTypeFormState): EventTypeFormErrors {
   const errors: EventTypeFormErrors = {};
-  if (!NAME.test(state.name)) errors.name = 'Letters, digits and _ . : / - only, e.g. invoice.paid.';
+  if (!NAME.test(state.name) || state.name.length > eventTypeName.maxLength)
+    errors.name = 'Dot-separated segments of letters, digits and _ : / -, none empty, e.g. invoice.paid.';
   if (state.description.length > 2000) errors.description = 'At most 2,000 characters.';
   if (state.schema.trim() !== '') {
     const problem = jsonError(state.schema);

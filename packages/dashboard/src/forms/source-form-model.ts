@@ -267,7 +267,8 @@ export function validateSourceForm(
   const ruleError = ruleValueError(state.ruleKind, value, { header: 'X-Event-Type', pointer: '/data/type' });
   if (ruleError) errors.ruleValue = ruleError;
   if (state.ruleKind === 'fixed' && (!EVENT_TYPE.test(value) || value.length > eventTypeName.maxLength))
-    errors.ruleValue = 'The event type, e.g. payment.received (letters, digits and _ . : / -).';
+    errors.ruleValue =
+      'The event type, e.g. payment.received (dot-separated segments of letters, digits and _ : / -, none empty).';
   const dedupError = ruleValueError(state.dedupKind, state.dedupValue.trim(), {
     header: 'X-Request-Id',
     pointer: '/id',

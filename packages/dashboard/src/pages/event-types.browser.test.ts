@@ -45,8 +45,11 @@ describe('dashboard: event types (browser)', { skip: skip ?? false }, () => {
 
   test('add an event type with a schema: checked as you type, the server compiles it', async () => {
     await page.getByRole('link', { name: 'Add the first event type' }).click();
+    const rule = 'Dot-separated segments of letters, digits and _ : / -, none empty, e.g. invoice.paid.';
     await page.getByLabel('Name').fill('invoice paid');
-    await page.getByText('Letters, digits and _ . : / - only, e.g. invoice.paid.').waitFor();
+    await page.getByText(rule).waitFor();
+    await page.getByLabel('Name').fill('invoice..paid');
+    await page.getByText(rule).waitFor();
     await page.getByLabel('Name').fill('invoice.paid');
     const schema = page.getByLabel('Schema', { exact: true });
     await schema.fill('{"type": "object",');

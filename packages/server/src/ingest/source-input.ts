@@ -135,7 +135,10 @@ const EVENT_TYPE_NAME = new RegExp(eventTypeName.pattern);
 function checkFixedEventType(value: unknown): string {
   const name = checkString(value, 'eventTypeRule.eventType', eventTypeName.maxLength);
   if (!EVENT_TYPE_NAME.test(name)) {
-    throw invalid('eventTypeRule.eventType', 'must be letters, digits and _ . : / - (e.g. invoice.paid)');
+    throw invalid(
+      'eventTypeRule.eventType',
+      'must be dot-separated segments of letters, digits and _ : / -, none empty (e.g. invoice.paid)',
+    );
   }
   return name;
 }
