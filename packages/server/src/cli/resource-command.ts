@@ -4,7 +4,7 @@ import { UsageError } from './cli-errors.ts';
 import type { CliIo } from './cli-io.ts';
 import type { Command } from './command.ts';
 import { readJsonObject } from './read-data.ts';
-import { renderTable } from './table.ts';
+import { renderFields, renderTable } from './table.ts';
 
 /** `revoke` is `delete` under the name the resource uses (API keys), answering with the API's JSON. */
 type Action = 'list' | 'create' | 'get' | 'update' | 'delete' | 'revoke';
@@ -204,11 +204,7 @@ function printItems(
   }
   if (single) {
     // One resource: every field, including the secret or key a create returns only once.
-    const item = items[0] ?? {};
-    const width = Math.max(...Object.keys(item).map((key) => key.length));
-    for (const [key, value] of Object.entries(item)) {
-      io.out(`${key.padEnd(width)}  ${typeof value === 'string' ? value : JSON.stringify(value)}\n`);
-    }
+    io.out(renderFields(items[0] ?? {}));
     return;
   }
   io.out(renderTable(spec.columns, items));

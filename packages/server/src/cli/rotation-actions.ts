@@ -1,7 +1,7 @@
 import { type ParsedArgs, stringFlag } from './args.ts';
 import { UsageError } from './cli-errors.ts';
-import type { CliIo } from './cli-io.ts';
 import type { ItemAction } from './resource-command.ts';
+import { renderFields } from './table.ts';
 
 /** `hookline sources rotate-token ID`: POST /v1/sources/{id}/token/rotate. */
 export const sourceRotateTokenAction: ItemAction = {
@@ -15,12 +15,14 @@ export const sourceRotateTokenAction: ItemAction = {
       io.out(`${JSON.stringify({ ...source, ingestUrl }, null, 2)}\n`);
       return 0;
     }
-    printFields(io, {
-      id: source.id,
-      name: source.name,
-      ingestUrl,
-      ...(source.alias === null ? {} : { alias: `${client.server}${source.alias}` }),
-    });
+    io.out(
+      renderFields({
+        id: source.id,
+        name: source.name,
+        ingestUrl,
+        ...(source.alias === null ? {} : { alias: `${client.server}${source.alias}` }),
+      }),
+    );
     io.err('The previous ingest URL no longer answers: give the sender the new one.\n');
     return 0;
   },
@@ -48,13 +50,15 @@ export const sourceRotateSecretAction: ItemAction = {
       return 0;
     }
     const source = body as { id: string; name: string; secret: string; secretCount: number };
-    printFields(io, {
-      id: source.id,
-      name: source.name,
-      secret: source.secret,
-      secretCount: String(source.secretCount),
-      previousSecretsVerifyFor: stringFlag(args, 'grace') ?? '24h',
-    });
+    io.out(
+      renderFields({
+        id: source.id,
+        name: source.name,
+        secret: source.secret,
+        secretCount: String(source.secretCount),
+        previousSecretsVerifyFor: stringFlag(args, 'grace') ?? '24h',
+      }),
+    );
     return 0;
   },
 };
@@ -79,12 +83,14 @@ export const endpointRotateSecretAction: ItemAction = {
       return 0;
     }
     const rotated = body as { secret: string; publicKey?: string; previousSecretExpiresAt: string };
-    printFields(io, {
-      id,
-      secret: rotated.secret,
-      ...(rotated.publicKey === undefined ? {} : { publicKey: rotated.publicKey }),
-      previousSecretExpiresAt: rotated.previousSecretExpiresAt,
-    });
+    io.out(
+      renderFields({
+        id,
+        secret: rotated.secret,
+        ...(rotated.publicKey === undefined ? {} : { publicKey: rotated.publicKey }),
+        previousSecretExpiresAt: rotated.previousSecretExpiresAt,
+      }),
+    );
     return 0;
   },
 };
@@ -100,9 +106,4 @@ export function graceSeconds(args: ParsedArgs): number | undefined {
   if (!match) throw new UsageError(`--grace must be like 0, 90s, 30m, 24h or 7d; got "${value}"`);
   const unit = { s: 1, m: 60, h: 3600, d: 86_400 }[(match[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
   return Number(match[1]) * unit;
-}
-
-function printFields(io: CliIo, fields: Record<string, string>): void {
-  const width = Math.max(...Object.keys(fields).map((key) => key.length));
-  for (const [key, value] of Object.entries(fields)) io.out(`${key.padEnd(width)}  ${value}\n`);
 }

@@ -18,6 +18,20 @@ export function renderTable(columns: readonly string[], rows: readonly Record<st
   return `${[line(columns.map((column) => column.toUpperCase())), ...cells.map(line)].join('\n')}\n`;
 }
 
+/**
+ * One resource as `key  value` lines, every field (including a secret shown only once); strings as they
+ * are, anything else as JSON.
+ */
+export function renderFields(fields: Record<string, unknown>): string {
+  const width = Math.max(...Object.keys(fields).map((key) => key.length));
+  return Object.entries(fields)
+    .map(
+      ([key, value]) =>
+        `${key.padEnd(width)}  ${typeof value === 'string' ? value : JSON.stringify(value)}\n`,
+    )
+    .join('');
+}
+
 /** `a.b` reads nested fields (a source's `verification.scheme`). */
 function at(row: Record<string, unknown>, path: string): unknown {
   let value: unknown = row;

@@ -11,7 +11,8 @@ const FINISH = `UPDATE deliveries SET status = ?, next_attempt_at = ?, completed
     worker_id = NULL, last_status_code = ?, last_error = ?, updated_at = ?
   WHERE id = ? AND lease_token = ? AND status = 'in_flight'`;
 
-const ENDPOINT_SUCCESS =
+/** An attempt got a 2xx: the endpoint's failing clock stops (also for manual resends). */
+export const ENDPOINT_SUCCESS =
   'UPDATE endpoints SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL';
 const ENDPOINT_FAILURE = 'UPDATE endpoints SET failing_since = ? WHERE id = ? AND failing_since IS NULL';
 const ENDPOINT_DISABLE =

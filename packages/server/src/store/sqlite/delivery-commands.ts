@@ -1,7 +1,7 @@
 import type { NewAttempt } from '../store.ts';
 import { StoreError } from '../store-error.ts';
 import type { Attempt, Delivery } from '../types.ts';
-import { writeAttempt } from './complete-attempts.ts';
+import { ENDPOINT_SUCCESS, writeAttempt } from './complete-attempts.ts';
 import type { SqliteContext } from './context.ts';
 import { type Row, toDelivery } from './rows.ts';
 
@@ -51,7 +51,7 @@ export function recordManualAttempt(ctx: SqliteContext, attempt: NewAttempt): Pr
       );
     if (ok) {
       ctx.stmt(SETTLE_EXHAUSTED).run(now, attempt.responseStatus, attempt.deliveryId);
-      ctx.stmt(ENDPOINT_ANSWERED).run(attempt.endpointId);
+      ctx.stmt(ENDPOINT_SUCCESS).run(attempt.endpointId);
     }
     return written;
   });
@@ -65,9 +65,6 @@ const SETTLE_UNSCHEDULED = `UPDATE deliveries SET status = ?1, attempt_count = 1
 const SETTLE_EXHAUSTED = `UPDATE deliveries SET status = 'succeeded', completed_at = ?1, last_status_code = ?2,
     last_error = NULL, updated_at = ?1
   WHERE id = ?3 AND status = 'exhausted'`;
-
-const ENDPOINT_ANSWERED =
-  'UPDATE endpoints SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL';
 
 const ENSURE = `INSERT INTO deliveries (id, message_id, endpoint_id, tenant, status, attempt_count, max_attempts,
     next_attempt_at, lease_token, created_at, updated_at)
