@@ -50,7 +50,8 @@ export type IngestResult =
 
 const FORM = 'application/x-www-form-urlencoded';
 
-function headerOf(headers: IncomingHttpHeaders, name: string): string | undefined {
+/** A request header as one string (repeated ones joined as HTTP folds them), or undefined. */
+export function headerOf(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name.toLowerCase()];
   return Array.isArray(value) ? value.join(', ') : value;
 }
@@ -80,11 +81,7 @@ export function bodyLimit(source: Pick<Source, 'maxBodyBytes'>, config: IngestCo
 }
 
 /** The body with its `Content-Encoding` undone, for parsing only: 413 past `limit`, 415 if it will not decode. */
-async function decodeBody(
-  body: Uint8Array,
-  encoding: string | undefined,
-  limit: number,
-): Promise<Uint8Array> {
+async function decodeBody(body: Uint8Array, encoding: string, limit: number): Promise<Uint8Array> {
   const codings = contentCodingsOf(encoding);
   const decoded = codings === null ? null : await decodeContentCodings(body, codings, limit);
   if (decoded?.ok) return decoded.body;
@@ -116,11 +113,9 @@ export async function ingestRequest(deps: IngestDeps, request: InboundRequest): 
   const contentType = headerOf(headers, 'content-type') ?? 'application/octet-stream';
   // Decoded only now that the bytes verified, so a forged bomb costs no inflating; the bytes stored and
   // forwarded stay the ones on the wire, which are what the provider signed.
-  const decoded = await decodeBody(
-    body,
-    headerOf(headers, 'content-encoding'),
-    bodyLimit(source, deps.config),
-  );
+  const encoding = headerOf(headers, 'content-encoding');
+  const decoded =
+    encoding === undefined ? body : await decodeBody(body, encoding, bodyLimit(source, deps.config));
   const { json, isJson } = parseBody(decoded, contentType, deps.config.maxJsonDepth);
   const challenge = slackChallengeOf(source, json);
   if (challenge !== null) return { kind: 'slack_challenge', challenge };

@@ -11,7 +11,7 @@ import { ALIAS_PATTERN } from './alias-pattern.ts';
 import { ACCEPTED_CODINGS, contentCodingsOf } from './content-coding.ts';
 import { type IngestConfig, ingestConfig } from './ingest-config.ts';
 import { IngestError, isIngestError } from './ingest-errors.ts';
-import { bodyLimit, ingestRequest, STORE_RETRY_AFTER_SECONDS } from './ingest-request.ts';
+import { bodyLimit, headerOf, ingestRequest, STORE_RETRY_AFTER_SECONDS } from './ingest-request.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 import { readBody } from './read-body.ts';
 import type { SourceFailures } from './source-failures.ts';
@@ -76,10 +76,6 @@ function toIngestError(error: FastifyError): IngestError {
 function hasBody(request: FastifyRequest): boolean {
   const length = request.headers['content-length'];
   return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
-}
-
-function headerText(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 function mediaType(request: FastifyRequest): string {
@@ -221,7 +217,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
     if (source.contentTypes !== null && !source.contentTypes.includes(mediaType(request))) {
       throw new IngestError('unsupported_media_type', close);
     }
-    if (contentCodingsOf(headerText(request.headers['content-encoding'])) === null) {
+    if (contentCodingsOf(headerOf(request.headers, 'content-encoding')) === null) {
       throw new IngestError('unsupported_content_encoding', {
         ...close,
         headers: { 'accept-encoding': ACCEPTED_CODINGS },
