@@ -1,6 +1,14 @@
-// Node-free server modules, bundled by Vite, so the form checks event types and pointers as the API does.
+// Node-free server modules, bundled by Vite, so the form checks what the API checks, with the same rules.
 import { eventTypeName } from '../../../server/src/api/schemas/common.ts';
+import { ALIAS_PATTERN } from '../../../server/src/ingest/alias-pattern.ts';
 import { isJsonPointer } from '../../../server/src/ingest/json-pointer.ts';
+import {
+  DEFAULT_RESPONSE,
+  HEADER_NAME,
+  HEADER_VALUE,
+  MAX_RESPONSE_BODY,
+  MEDIA_TYPE,
+} from '../../../server/src/ingest/source-rules.ts';
 import type { Json, Source } from '../api/types.ts';
 
 /**
@@ -55,13 +63,6 @@ export const EVENT_TYPE_RULES = ['provider', 'header', 'pointer', 'fixed'] as co
 export type EventTypeRuleKind = (typeof EVENT_TYPE_RULES)[number];
 export const DEDUP_RULES = ['provider', 'header', 'pointer', 'none'] as const;
 export type DedupRuleKind = (typeof DEDUP_RULES)[number];
-
-/** What the server answers a stored request with unless told otherwise (ingest/source-input.ts). */
-export const DEFAULT_SOURCE_RESPONSE = {
-  status: 202,
-  body: '{"ok":true}',
-  contentType: 'application/json; charset=utf-8',
-} as const;
 
 export interface SourceFormState {
   name: string;
@@ -123,9 +124,9 @@ export function emptySourceForm(): SourceFormState {
     alias: '',
     requireJson: false,
     contentTypes: '',
-    responseStatus: String(DEFAULT_SOURCE_RESPONSE.status),
-    responseContentType: DEFAULT_SOURCE_RESPONSE.contentType,
-    responseBody: DEFAULT_SOURCE_RESPONSE.body,
+    responseStatus: String(DEFAULT_RESPONSE.status),
+    responseContentType: DEFAULT_RESPONSE.contentType,
+    responseBody: DEFAULT_RESPONSE.body,
   };
 }
 
@@ -161,20 +162,14 @@ export function sourceFormOf(source: Source): SourceFormState {
     requireJson: source.requireJson,
     contentTypes: (source.contentTypes ?? []).join(', '),
     responseStatus:
-      typeof response.status === 'number' ? String(response.status) : String(DEFAULT_SOURCE_RESPONSE.status),
+      typeof response.status === 'number' ? String(response.status) : String(DEFAULT_RESPONSE.status),
     responseContentType: typeof response.contentType === 'string' ? response.contentType : '',
     responseBody: typeof response.body === 'string' ? response.body : '',
   };
 }
 
-const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/;
 const TENANT = /^[A-Za-z0-9_.:-]{1,128}$/;
-const ALIAS = /^\/[A-Za-z0-9._~-]{1,64}$/;
 const EVENT_TYPE = new RegExp(eventTypeName.pattern);
-// The server's rules (ingest/source-input.ts): bare type/subtype media types, a header-safe content type.
-const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$/;
-const HEADER_VALUE = /^[\x21-\x7e](?:[\x20-\x7e\t]*[\x21-\x7e])?$/;
-const MAX_RESPONSE_BODY = 4096;
 const MAX_CONTENT_TYPES = 32;
 
 /** `application/json, text/plain` (or one per line) → the list the API takes, lower-cased. */
@@ -286,7 +281,10 @@ export function validateSourceForm(
   if (state.responseContentType.length > 128 || !HEADER_VALUE.test(state.responseContentType)) {
     errors.responseContentType = 'A content type of visible ASCII, e.g. text/plain.';
   }
-  if (state.alias !== '' && (!ALIAS.test(state.alias) || state.alias === '/in' || state.alias === '/v1')) {
+  if (
+    state.alias !== '' &&
+    (!ALIAS_PATTERN.test(state.alias) || state.alias === '/in' || state.alias === '/v1')
+  ) {
     errors.alias = 'One path segment such as /github, or empty.';
   }
   return errors;

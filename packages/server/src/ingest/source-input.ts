@@ -6,13 +6,15 @@ import type { Json, Source } from '../store/types.ts';
 import { ALIAS_PATTERN } from './alias-pattern.ts';
 import type { IngestConfig } from './ingest-config.ts';
 import { isJsonPointer } from './json-pointer.ts';
+import {
+  DEFAULT_RESPONSE,
+  HEADER_NAME,
+  HEADER_VALUE,
+  MAX_RESPONSE_BODY,
+  MEDIA_TYPE,
+} from './source-rules.ts';
 
-/** The default answer to a stored request: `202 {"ok":true}`. */
-export const DEFAULT_RESPONSE: Source['response'] = {
-  status: 202,
-  body: '{"ok":true}',
-  contentType: 'application/json; charset=utf-8',
-};
+export { DEFAULT_RESPONSE } from './source-rules.ts';
 
 /**
  * The options each scheme reads (the TSDoc of each scheme in @hookline/webhooks): any other is refused,
@@ -31,9 +33,6 @@ const SCHEME_OPTIONS: Readonly<Record<SchemeName, readonly string[]>> = {
   basic: [],
   none: [],
 };
-const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/;
-const HEADER_VALUE = /^[\x21-\x7e](?:[\x20-\x7e\t]*[\x21-\x7e])?$/;
-const MAX_RESPONSE_BODY = 4096;
 
 function invalid(field: string, message: string): ApiError {
   return new ApiError('validation_failed', `${field}: ${message}`, { details: { field } });
@@ -222,10 +221,6 @@ function checkContentTypes(value: unknown): string[] | null {
   }
   return value.map((type, i) => checkMediaType(checkString(type, `contentTypes[${i}]`, 128), i));
 }
-
-// RFC 6838 restricted names. Ingest compares the request's bare type/subtype (parameters dropped,
-// lower-cased) for equality, so an entry with parameters or a wildcard could never match: refused.
-const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$/;
 
 function checkMediaType(value: string, i: number): string {
   const type = value.trim().toLowerCase();

@@ -1,0 +1,24 @@
+import type { Source } from '../store/types.ts';
+
+// The shapes a source's settings must have, in a module with no Node or server imports: the API checks
+// them (source-input.ts) and the dashboard's source form checks them as the user types, so the two agree.
+
+/** The default answer to a stored request: `202 {"ok":true}`. */
+export const DEFAULT_RESPONSE: Source['response'] = {
+  status: 202,
+  body: '{"ok":true}',
+  contentType: 'application/json; charset=utf-8',
+};
+
+/** An HTTP header name (RFC 9110 token), at most 128 characters. */
+export const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/;
+
+/** A header value safe to send: visible ASCII, inner spaces and tabs, nothing to trim. */
+export const HEADER_VALUE = /^[\x21-\x7e](?:[\x20-\x7e\t]*[\x21-\x7e])?$/;
+
+/** The longest success response body a source may answer with. */
+export const MAX_RESPONSE_BODY = 4096;
+
+// RFC 6838 restricted names. Ingest compares the request's bare type/subtype (parameters dropped,
+// lower-cased) for equality, so an entry with parameters or a wildcard could never match: refused.
+export const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$/;
