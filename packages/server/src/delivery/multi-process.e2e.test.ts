@@ -41,6 +41,8 @@ interface Arrival {
 function startReceiver() {
   const arrivals = new Map<string, Arrival[]>();
   let count = 0;
+  // While held, answers wait: an attempt in flight then cannot complete until release().
+  let held: (() => void)[] | null = null;
   const server = createServer((request, response) => {
     const at = Date.now();
     request.resume();
@@ -50,13 +52,23 @@ function startReceiver() {
       list.push({ at });
       arrivals.set(key, list);
       count += 1;
-      response.writeHead(204).end();
+      const answer = () => response.writeHead(204).end();
+      if (held) held.push(answer);
+      else answer();
     });
   });
   server.keepAliveTimeout = 60_000;
   return {
     arrivals,
     count: () => count,
+    hold: () => {
+      held ??= [];
+    },
+    release: () => {
+      const waiting = held ?? [];
+      held = null;
+      for (const answer of waiting) answer();
+    },
     async listen() {
       server.listen(0, '127.0.0.1');
       await once(server, 'listening');
@@ -176,9 +188,14 @@ test('2 API + 2 worker processes: SIGKILL of a worker loses nothing, duplicates 
       );
       return rows[0]?.n ?? 0;
     };
-    await until('the victim holding claims', async () => (await claimsOfVictim()) >= 3, 30_000);
+    // Answers wait meanwhile, so claims seen in flight are still unfinished when the SIGKILL lands (on
+    // a fast machine they used to complete between the query and the kill). Released well within the
+    // 2 s attempt timeout, so the survivor's waiting attempts still succeed at their first try.
+    receiver.hold();
+    await until('the victim holding claims', async () => (await claimsOfVictim()) >= 3, 1_000);
     const killedAt = Date.now();
     await victim.kill();
+    receiver.release();
     await publishing;
     assert.deepEqual(rejected, [], 'every publish is accepted');
     assert.equal(accepted.length, MESSAGES);
