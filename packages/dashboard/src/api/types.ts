@@ -29,6 +29,8 @@ export interface MessageSummary {
 
 export interface Message extends MessageSummary {
   headers: Record<string, string>;
+  /** The Content-Encoding an inbound body came with; payload and body show it decoded. */
+  contentEncoding: string | null;
   /** The body parsed as JSON when it is JSON (null otherwise). */
   payload: Json;
   /** The body as text when it is not JSON (null when it is, or when expired). */

@@ -6,8 +6,15 @@ export function MessageBody({ message }: { message: Message }) {
   if (message.payloadExpired) {
     return <p class="notice">The body has expired under the retention policy; the metadata is kept.</p>;
   }
-  if (message.body !== null) return <CodeBlock label="Body (raw)" code={message.body} />;
-  return <CodeBlock label="Body (JSON, pretty-printed)" code={JSON.stringify(message.payload, null, 2)} />;
+  // Stored and forwarded compressed, as it came; the server shows it decoded.
+  const coding = message.contentEncoding === null ? '' : `, received ${message.contentEncoding}-encoded`;
+  if (message.body !== null) return <CodeBlock label={`Body (raw${coding})`} code={message.body} />;
+  return (
+    <CodeBlock
+      label={`Body (JSON, pretty-printed${coding})`}
+      code={JSON.stringify(message.payload, null, 2)}
+    />
+  );
 }
 
 /** Headers as `name: value` lines, the way they travel. */

@@ -1,3 +1,4 @@
+import { contentCodingsOf, decodeContentCodingsSync } from '../ingest/content-coding.ts';
 import type {
   ApiKey,
   Attempt,
@@ -9,6 +10,10 @@ import type {
   Message,
 } from '../store/types.ts';
 import { exceedsJsonDepth } from './json-depth.ts';
+
+// The largest body an ingest source may accept (ingest-config.ts), decoded: stored bodies were capped at
+// their source's limit when they arrived, so this bounds only a source whose limit has since grown.
+const MAX_DECODED_BYTES = 25 * 1024 * 1024;
 
 /**
  * Store records → API representations: ISO 8601 times, and nothing secret (key hashes and endpoint
@@ -92,16 +97,30 @@ export function presentMessageSummary(message: Message) {
   };
 }
 
-/** The full message: the body decoded as JSON when it is JSON, as text otherwise. */
+/**
+ * The full message: the body decoded as JSON when it is JSON, as text otherwise. An inbound body that
+ * came compressed is stored (and forwarded) as it came; it is shown with its `Content-Encoding` undone,
+ * which `contentEncoding` names, or as it is when it does not decode.
+ */
 export function presentMessage(message: Message) {
-  const decoded = decodeBody(message.body);
+  const contentEncoding = message.sourceId === null ? null : (message.headers['content-encoding'] ?? null);
+  const decoded = decodeBody(withoutCoding(message.body, contentEncoding));
   return {
     ...presentMessageSummary(message),
     headers: message.headers,
+    contentEncoding,
     payload: decoded.json,
     body: decoded.text,
     payloadExpired: message.body === null,
   };
+}
+
+function withoutCoding(body: Uint8Array | null, contentEncoding: string | null): Uint8Array | null {
+  if (body === null || contentEncoding === null) return body;
+  const codings = contentCodingsOf(contentEncoding);
+  if (codings === null) return body;
+  const decoded = decodeContentCodingsSync(body, codings, MAX_DECODED_BYTES);
+  return decoded.ok ? decoded.body : body;
 }
 
 function decodeBody(body: Uint8Array | null): { json: Json; text: string | null } {

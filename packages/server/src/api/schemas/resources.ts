@@ -159,10 +159,22 @@ export const messageSummarySchema = {
 export const messageSchema = {
   $id: 'Message',
   type: 'object',
-  required: [...Object.keys(messageSummaryProperties), 'headers', 'payload', 'body', 'payloadExpired'],
+  required: [
+    ...Object.keys(messageSummaryProperties),
+    'headers',
+    'contentEncoding',
+    'payload',
+    'body',
+    'payloadExpired',
+  ],
   properties: {
     ...messageSummaryProperties,
     headers: stringMap,
+    contentEncoding: {
+      type: ['string', 'null'],
+      description:
+        'The Content-Encoding an inbound body came with (it is stored and forwarded so); payload and body show it decoded. Null when it came unencoded.',
+    },
     payload: {
       ...anyJson,
       description: 'The body decoded as JSON; null when it is not JSON or has expired.',
