@@ -77,7 +77,7 @@ export function EventTypeForm({
     }
   };
 
-  const schemaHint = 'JSON Schema (draft 2020-12 or 07); empty for none.';
+  const schemaHint = 'JSON Schema (draft 2020-12, 2019-09, 07 or 06); empty for none.';
   return (
     <form
       class="card form"

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { bodyOf, createTestApp, errorCode, type TestApp } from '../test-support/test-app.ts';
 
-// Event-type schemas are JSON Schema draft 2020-12 (OpenAPI 3.1's dialect), or draft-07 when they say so.
+// Event-type schemas are JSON Schema draft 2020-12 (OpenAPI 3.1's dialect), or 2019-09, draft-07 or draft-06
+// when they say so.
 
 let t: TestApp;
 before(async () => {
@@ -84,6 +85,30 @@ test('a schema that declares draft-07 is draft-07, array-form items included', a
   );
 });
 
+test('a schema that declares 2019-09 or draft-06 is read in that dialect', async () => {
+  for (const $schema of [
+    'https://json-schema.org/draft/2019-09/schema',
+    'http://json-schema.org/draft/2019-09/schema#',
+  ]) {
+    // 2019-09's own keywords: unevaluatedProperties, dependentRequired, and array-form items, which
+    // 2020-12 replaced with prefixItems.
+    await accepts(
+      await typeWith({ $schema, type: 'object', properties: { a: {} }, unevaluatedProperties: false }),
+      { a: 1 },
+      { a: 1, b: 2 },
+    );
+    await accepts(await typeWith({ $schema, dependentRequired: { a: ['b'] } }), { a: 1, b: 2 }, { a: 1 });
+    await accepts(await typeWith({ $schema, type: 'array', items: [{ type: 'integer' }] }), [1, 'x'], ['x']);
+  }
+  const draft06 = 'http://json-schema.org/draft-06/schema#';
+  await accepts(await typeWith({ $schema: draft06, const: 'a', propertyNames: {} }), 'a', 'b');
+  await accepts(
+    await typeWith({ $schema: draft06, type: 'array', contains: { type: 'integer', exclusiveMinimum: 3 } }),
+    [1, 4],
+    [1, 3],
+  );
+});
+
 test('without $schema, a schema only draft-07 can read (array-form items) is read as draft-07', async () => {
   await accepts(await typeWith({ type: 'array', items: [{ type: 'integer' }] }), [1], ['x']);
 });
@@ -91,7 +116,6 @@ test('without $schema, a schema only draft-07 can read (array-form items) is rea
 test('a dialect we do not speak, or a schema that does not compile, is 400 invalid_schema at save time', async () => {
   const cases: unknown[] = [
     { $schema: 'http://json-schema.org/draft-04/schema#', type: 'integer' },
-    { $schema: 'https://json-schema.org/draft/2019-09/schema', type: 'integer' },
     { $schema: 'https://example.com/my-dialect', type: 'integer' },
     { $schema: 42, type: 'integer' },
     { $ref: 'https://example.com/elsewhere.json' },

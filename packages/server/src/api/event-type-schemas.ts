@@ -1,9 +1,13 @@
+import { createRequire } from 'node:module';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { ApiError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import type { EventType, Json } from '../store/types.ts';
+
+const requireJson = createRequire(import.meta.url) as (id: string) => object;
 
 // ajv-formats is CommonJS: its module object is the plugin and also carries it as `.default`, which is
 // the spelling TypeScript types under nodenext.
@@ -24,14 +28,18 @@ export interface EventTypeSchemas {
  */
 const DIALECTS = {
   '2020-12': 'https://json-schema.org/draft/2020-12/schema',
+  '2019-09': 'https://json-schema.org/draft/2019-09/schema',
   'draft-07': 'http://json-schema.org/draft-07/schema#',
+  'draft-06': 'http://json-schema.org/draft-06/schema#',
 } as const;
 const bareUri = (uri: string) => uri.replace(/^https?:\/\//, '').replace(/#$/, '');
 type Dialect = keyof typeof DIALECTS;
 
 /**
- * The dialect a schema declares with `$schema`, or null when it declares none. Ajv cannot mix 2020-12 and
- * draft-07 in one instance (`items` changed meaning), so each has its own.
+ * The dialect a schema declares with `$schema`, or null when it declares none. Ajv cannot mix 2020-12,
+ * 2019-09 and draft-07 in one instance (`items`, `$recursiveRef`), so each has its own; draft-06 is
+ * draft-07 without `if`/`then`/`else` and shares its instance. Not draft-04: Ajv 8 needs another package
+ * for its `id` and boolean `exclusiveMaximum`.
  */
 function declaredDialect(schema: Json): Dialect | null {
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema) || !('$schema' in schema)) {
@@ -44,7 +52,7 @@ function declaredDialect(schema: Json): Dialect | null {
   }
   throw new ApiError(
     'invalid_schema',
-    'Unsupported $schema: use JSON Schema draft 2020-12 (the default) or draft-07.',
+    'Unsupported $schema: use JSON Schema draft 2020-12 (the default), 2019-09, draft-07 or draft-06.',
     { details: { reason: `unsupported $schema ${JSON.stringify(uri)}` } },
   );
 }
@@ -67,11 +75,17 @@ export function createEventTypeSchemas(options: { store: Store; clock: () => num
   // addUsedSchema: false keeps a root `$id` out of the instance; nested `$id`s are registered anyway,
   // so compileWith() removes those it added.
   const settings = { strict: false, allErrors: true, validateSchema: true, addUsedSchema: false } as const;
-  const instances = new Map<Dialect, Ajv | Ajv2020>();
-  const ajvFor = (dialect: Dialect): Ajv | Ajv2020 => {
+  const instances = new Map<Dialect, Ajv | Ajv2019 | Ajv2020>();
+  const ajvFor = (wanted: Dialect): Ajv | Ajv2019 | Ajv2020 => {
+    const dialect = wanted === 'draft-06' ? 'draft-07' : wanted;
     let ajv = instances.get(dialect);
     if (!ajv) {
-      ajv = dialect === '2020-12' ? new Ajv2020(settings) : new Ajv(settings);
+      if (dialect === '2020-12') ajv = new Ajv2020(settings);
+      else if (dialect === '2019-09') ajv = new Ajv2019(settings);
+      else {
+        ajv = new Ajv(settings);
+        ajv.addMetaSchema(requireJson('ajv/dist/refs/json-schema-draft-06.json'));
+      }
       addFormats(ajv);
       instances.set(dialect, ajv);
     }
