@@ -35,7 +35,11 @@ export function bodyText(message: Message): string | null {
  */
 export function curlCommand(message: Message, url: string): string {
   const lines = [`curl -X POST ${shellQuote(url)}`];
-  const headers = Object.entries(message.headers).filter(([name]) => !SKIPPED.has(name.toLowerCase()));
+  // The body shown (and posted here) is decoded when it came compressed, so its coding no longer applies.
+  const decoded = message.contentEncoding !== null;
+  const headers = Object.entries(message.headers).filter(
+    ([name]) => !SKIPPED.has(name.toLowerCase()) && !(decoded && name.toLowerCase() === 'content-encoding'),
+  );
   if (message.contentType && !headers.some(([name]) => name.toLowerCase() === 'content-type')) {
     headers.unshift(['content-type', message.contentType]);
   }
