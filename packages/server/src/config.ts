@@ -11,6 +11,11 @@ import {
   text,
 } from './config-parsers.ts';
 import { DEFAULT_RETRY_SCHEDULE_MS } from './delivery/retry-policy.ts';
+import {
+  DEFAULT_SECRET_GRACE_MS,
+  MAX_OLD_SECRETS,
+  MAX_SECRET_GRACE_MS,
+} from './secrets/secret-rotation-rules.ts';
 
 /** The effective configuration of one Hookline process. Times are milliseconds, sizes bytes. */
 export interface HooklineConfig {
@@ -86,8 +91,8 @@ export const LIMITS = {
   minAttemptTimeoutMs: 1 * SECOND,
   maxRetryScheduleEntries: 20,
   maxRetryDelayMs: 7 * DAY,
-  maxSecretRotationGraceMs: 7 * DAY,
-  maxOldSecrets: 10,
+  maxSecretRotationGraceMs: MAX_SECRET_GRACE_MS,
+  maxOldSecrets: MAX_OLD_SECRETS,
 } as const;
 
 /** Every option: default and one-line doc. Flag `--kebab-name`, env `HOOKLINE_SNAKE_NAME`, file key as is. */
@@ -237,7 +242,7 @@ export const CONFIG_OPTIONS: { [K in keyof HooklineConfig]: OptionSpec<HooklineC
   },
   secretRotationGraceMs: {
     doc: 'How long a rotated-out endpoint secret keeps signing, so receivers can switch over.',
-    default: DAY,
+    default: DEFAULT_SECRET_GRACE_MS,
     parse: duration(0, LIMITS.maxSecretRotationGraceMs),
   },
   shutdownTimeoutMs: {

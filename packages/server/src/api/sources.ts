@@ -12,13 +12,9 @@ import {
 } from '../ingest/source-input.ts';
 import type { SourceResolver } from '../ingest/source-resolver.ts';
 import { sourceRouteSchemas } from '../ingest/source-schemas.ts';
-import {
-  DEFAULT_SECRET_GRACE_MS,
-  initialSecrets,
-  MAX_SECRET_GRACE_MS,
-  rotateSecrets,
-} from '../ingest/source-secrets.ts';
+import { initialSecrets, rotateSecrets } from '../ingest/source-secrets.ts';
 import { generateSourceToken } from '../ingest/source-token.ts';
+import { DEFAULT_SECRET_GRACE_MS, MAX_SECRET_GRACE_MS } from '../secrets/secret-rotation-rules.ts';
 import type { SourcePatch, Store } from '../store/store.ts';
 import { isStoreError } from '../store/store-error.ts';
 import type { ApiKey, ApiKeyScope, Source } from '../store/types.ts';

@@ -1,3 +1,4 @@
+import { GRACE_EXAMPLES, parseGraceSeconds } from '../secrets/secret-rotation-rules.ts';
 import { type ParsedArgs, stringFlag } from './args.ts';
 import { UsageError } from './cli-errors.ts';
 import type { ItemAction } from './resource-command.ts';
@@ -102,8 +103,7 @@ export const endpointRotateSecretAction: ItemAction = {
 export function graceSeconds(args: ParsedArgs): number | undefined {
   const value = stringFlag(args, 'grace');
   if (value === undefined) return undefined;
-  const match = /^(\d{1,7})(s|m|h|d)?$/.exec(value);
-  if (!match) throw new UsageError(`--grace must be like 0, 90s, 30m, 24h or 7d; got "${value}"`);
-  const unit = { s: 1, m: 60, h: 3600, d: 86_400 }[(match[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
-  return Number(match[1]) * unit;
+  const seconds = parseGraceSeconds(value);
+  if (seconds === null) throw new UsageError(`--grace must be like ${GRACE_EXAMPLES}; got "${value}"`);
+  return seconds;
 }

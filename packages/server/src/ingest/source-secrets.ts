@@ -2,14 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { generateSecret } from '@hookline/webhooks';
 import { ApiError } from '../errors.ts';
 import { isBase64Secret } from '../secrets/is-base64-secret.ts';
+import { MAX_OLD_SECRETS, MAX_SECRET_GRACE_MS } from '../secrets/secret-rotation-rules.ts';
 import type { EndpointSecret, Source } from '../store/types.ts';
-
-/** Old secrets keep verifying this long after a rotation unless told otherwise (DESIGN.md defaults). */
-export const DEFAULT_SECRET_GRACE_MS = 24 * 60 * 60 * 1000;
-/** Longest grace period a rotation may ask for. */
-export const MAX_SECRET_GRACE_MS = 7 * 24 * 60 * 60 * 1000;
-/** Most old secrets kept alongside the current one. */
-export const MAX_OLD_SECRETS = 10;
 
 /** Schemes whose secret the provider issues: Hookline cannot make one up, the user must paste it. */
 const PROVIDER_ISSUED = new Set(['stripe', 'shopify', 'slack', 'twilio', 'svix']);
