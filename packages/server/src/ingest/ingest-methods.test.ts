@@ -1,5 +1,8 @@
-// Methods other than POST on ingest URLs: 405 with Allow, the same whether a token exists or not.
+// Methods other than POST on ingest URLs: 405 with Allow, the same whether a token exists or not;
+// OPTIONS with WebHook-Request-Origin is CloudEvents' validation handshake, answered for enabled sources.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { forEachEngine } from '../store/conformance/engines.ts';
 import { ensureDefaultSource } from './default-source.ts';
@@ -92,6 +95,112 @@ forEachEngine((engine) => {
       assert.equal((await kit.store.listMessages({ sourceId: source.id })).data.length, 0);
     } finally {
       await kit.close();
+    }
+  });
+
+  test('OPTIONS with WebHook-Request-Origin: the CloudEvents validation handshake, for enabled sources only', async () => {
+    const kit = await createIngestKit(engine);
+    // A place the sender's WebHook-Request-Callback points at: Hookline must never call it.
+    let callbacks = 0;
+    const callbackServer = createServer((_request, response) => {
+      callbacks++;
+      response.end();
+    });
+    await new Promise<void>((resolve) => callbackServer.listen(0, '127.0.0.1', resolve));
+    const { port } = callbackServer.address() as AddressInfo;
+    try {
+      const source = await kit.createSource({
+        name: 'grid',
+        verification: { scheme: 'token' },
+        secret: 'a-long-shared-token',
+        alias: '/grid',
+      });
+      const disabled = await kit.createSource({
+        name: 'off',
+        verification: { scheme: 'none' },
+        alias: '/off',
+        disabled: true,
+      });
+      await kit.createEndpoint();
+      const base = await kit.listen();
+      const options = (url: string, headers: Record<string, string> = {}) =>
+        fetch(`${base}${url}`, { method: 'OPTIONS', headers });
+      const origin = { 'webhook-request-origin': 'eventgrid.azure.net' };
+
+      for (const url of [source.ingestPath, `${source.ingestPath}/orders/7?x=1`, '/grid', '/grid?x=1']) {
+        const response = await options(url, {
+          ...origin,
+          'webhook-request-rate': '120',
+          'webhook-request-callback': `http://127.0.0.1:${port}/confirm?id=1&key=secret`,
+        });
+        assert.equal(response.status, 200, url);
+        assert.equal(response.headers.get('webhook-allowed-origin'), 'eventgrid.azure.net', url);
+        assert.equal(response.headers.get('allow'), 'POST', url);
+        // The default limits, 2,000 requests/s per source and per client, in requests per minute.
+        assert.equal(response.headers.get('webhook-allowed-rate'), '120000', url);
+        assert.equal(await response.text(), '', url);
+      }
+      // The answer is synchronous: the asynchronous variant's callback is never called.
+      assert.equal(callbacks, 0);
+      // A body sent with it is never read: the connection is closed instead.
+      const withBody = await kit.app.inject({
+        method: 'OPTIONS',
+        url: source.ingestPath,
+        headers: { ...origin, 'content-type': 'application/json' },
+        payload: '{"a":1}',
+      });
+      assert.equal(withBody.statusCode, 200);
+      assert.equal(withBody.headers.connection, 'close');
+
+      // Without the header, the plain 405 of any other method, as before.
+      const plain = await options(source.ingestPath);
+      assert.equal(plain.status, 405);
+      assert.equal(plain.headers.get('allow'), 'POST');
+      assert.equal(plain.headers.get('webhook-allowed-origin'), null);
+      const refusal = await plain.text();
+      assert.equal(JSON.parse(refusal).error.code, 'method_not_allowed');
+
+      // Unknown, malformed and disabled tokens get that same 405, never consent (a POST tells them
+      // apart already: 404 source_not_found).
+      for (const url of [
+        '/in/AAAAAAAAAAAAAAAAAAAAAA',
+        '/in/AAAAAAAAAAAAAAAAAAAAAA/orders/7',
+        '/in/short',
+        disabled.ingestPath,
+      ]) {
+        const response = await options(url, origin);
+        assert.equal(response.status, 405, url);
+        assert.equal(response.headers.get('allow'), 'POST', url);
+        assert.equal(response.headers.get('webhook-allowed-origin'), null, url);
+        assert.equal(await response.text(), refusal, url);
+      }
+      // A path that is no enabled source's alias stays the plain 404 of an unknown route.
+      for (const url of ['/off', '/nowhere']) {
+        const response = await options(url, origin);
+        assert.equal(response.status, 404, url);
+        assert.equal((await response.json()).error.code, 'not_found', url);
+      }
+      // An origin that is no DNS-like token (spaces, a list, too long) is no validation request.
+      for (const bad of ['a b', 'a.example,b.example', 'x'.repeat(256)]) {
+        const response = await options(source.ingestPath, { 'webhook-request-origin': bad });
+        assert.equal(response.status, 405, bad);
+        assert.equal(response.headers.get('webhook-allowed-origin'), null, bad);
+        await response.arrayBuffer();
+      }
+      // Other methods carrying the header are still 405.
+      const get = await fetch(`${base}${source.ingestPath}`, { headers: origin });
+      assert.equal(get.status, 405);
+      await get.arrayBuffer();
+
+      // A handshake is no event: nothing stored, nothing forwarded.
+      assert.equal((await kit.store.listMessages({ sourceId: source.id })).data.length, 0);
+      // POST is unchanged.
+      const post = await fetch(`${base}${source.ingestPath}`, { method: 'POST', body: '{}' });
+      assert.equal(post.status, 401);
+      await post.arrayBuffer();
+    } finally {
+      await kit.close();
+      await new Promise((resolve) => callbackServer.close(resolve));
     }
   });
 });

@@ -8,6 +8,7 @@ import type { Store } from '../store/store.ts';
 import { isStoreError } from '../store/store-error.ts';
 import type { Endpoint, Source } from '../store/types.ts';
 import { ALIAS_PATTERN } from './alias-pattern.ts';
+import { allowedRateOf, cloudEventsConsent } from './cloudevents-consent.ts';
 import { ACCEPTED_CODINGS, contentCodingsOf } from './content-coding.ts';
 import { type IngestConfig, ingestConfig } from './ingest-config.ts';
 import { IngestError, isIngestError } from './ingest-errors.ts';
@@ -99,7 +100,8 @@ function subPathAfter(url: string, segments: number): string | null {
 
 /**
  * The inbound webhook routes: `POST /in/{token}`, `POST /in/{token}/*` (the sub-path is kept on the
- * message) and `POST /{alias}`. Bodies are read raw whatever their content type, counted against the
+ * message) and `POST /{alias}`, plus CloudEvents' `OPTIONS` validation handshake on the same URLs
+ * (cloudevents-consent.ts). Bodies are read raw whatever their content type, counted against the
  * source's own limit while streaming; see ingest-request.ts for what happens next. Register it without
  * fastify-plugin's `fp`: its content-type parser and error handler must stay in this scope.
  *
@@ -271,18 +273,47 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
   /**
    * Any other method on an ingest URL: 405 with `Allow: POST`, answered before a byte of the body is
    * read. Senders and people probing a URL (a GET from a browser, a provider's HEAD) learn it exists
-   * and takes POST.
+   * and takes POST. CloudEvents' OPTIONS handshake is the exception (see `consentFor`).
    */
   const methodNotAllowed = (request: FastifyRequest) =>
     new IngestError('method_not_allowed', { closeConnection: hasBody(request), headers: { allow: 'POST' } });
   const otherMethods = app.supportedMethods.filter((method) => method !== 'POST') as HTTPMethods[];
-  // Whatever the token: GET must not become a way to tell which tokens exist.
+  const allowedRate = allowedRateOf([config.perSourceRate, config.perClientRate]);
+  /**
+   * CloudEvents' validation handshake (cloudevents-consent.ts) when the request is one and its source
+   * is enabled: 200 with the consent headers, nothing read, stored or forwarded; null otherwise.
+   * Not counted against the rate limits, like the 405 it replaces: it costs one cached lookup.
+   */
+  const consentFor = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    lookup: () => Promise<Source | null>,
+  ): Promise<FastifyReply | null> => {
+    if (request.method !== 'OPTIONS') return null;
+    const consent = cloudEventsConsent(request.headers, allowedRate);
+    if (consent === null) return null;
+    const source = await lookup();
+    if (source === null || source.disabled) return null;
+    noteOutcome(request, source.id, 'accepted');
+    // The callback URL, if any, is not logged: it carries the sender's secret key.
+    request.log.info(
+      { sourceId: source.id, origin: consent['webhook-allowed-origin'] },
+      'cloudevents webhook validation answered',
+    );
+    if (hasBody(request)) reply.header('connection', 'close');
+    return reply.code(200).headers(consent).send();
+  };
+  // Whatever the token: GET must not become a way to tell which tokens exist. The handshake does
+  // answer a live token differently, as a POST does (401 or 2xx against 404 source_not_found): the
+  // token is the secret, and a sender must hold it to register the URL at all.
   for (const url of ['/in/:token', '/in/:token/*']) {
-    app.route({
+    app.route<{ Params: { token: string } }>({
       method: otherMethods,
       url,
       schema: { hide: true },
-      onRequest: async (request) => {
+      onRequest: async (request, reply) => {
+        const answered = await consentFor(request, reply, () => resolver.byToken(request.params.token));
+        if (answered !== null) return answered;
         throw methodNotAllowed(request);
       },
       handler: async () => undefined,
@@ -316,6 +347,8 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
         const alias = `/${request.params.alias}`;
         const source = ALIAS_PATTERN.test(alias) ? await resolver.byAlias(alias) : null;
         if (source === null || source.disabled) return reply.callNotFound();
+        const answered = await consentFor(request, reply, async () => source);
+        if (answered !== null) return answered;
         throw methodNotAllowed(request);
       },
       handler: async () => undefined,
