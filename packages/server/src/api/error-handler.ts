@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, type ErrorCode, fromStoreError } from '../errors.ts';
+import { ACCEPTED_CODINGS } from '../ingest/content-coding.ts';
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
@@ -58,6 +59,8 @@ export function handleFrameworkError(
 
 export function sendApiError(reply: FastifyReply, error: ApiError): FastifyReply {
   if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+  // RFC 9110 §15.5.16: a 415 for a coding says which codings would do.
+  if (error.code === 'unsupported_content_encoding') reply.header('accept-encoding', ACCEPTED_CODINGS);
   return reply.code(error.status).type('application/json').send(error.toBody());
 }
 
