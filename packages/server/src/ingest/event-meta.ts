@@ -32,10 +32,29 @@ function clean(value: string | undefined, max: number): string | undefined {
   return trimmed;
 }
 
+// What an event type name may not hold (api/schemas/common.ts `eventTypeName`), in runs.
+const NOT_IN_NAME = /[^A-Za-z0-9_.:/-]+/g;
+
+/**
+ * A provider's event type as an event type name: each run of other characters becomes `_` and empty
+ * segments go, so GitLab's `Push Hook` is `Push_Hook`. Kept as sent, such a type could be neither
+ * subscribed to (endpoint patterns take names only) nor filtered on in the messages list; the header or
+ * field it came from is still on the message as sent.
+ */
+export function toEventTypeName(value: string): string | undefined {
+  const name = value
+    .replace(NOT_IN_NAME, '_')
+    .split('.')
+    .filter((segment) => segment !== '')
+    .join('.');
+  return name === '' ? undefined : name;
+}
+
 /**
  * The event type by the source's rule: the provider's own (GitHub `X-GitHub-Event` + `.action`,
  * Stripe and Standard Webhooks JSON `type`, Shopify topic, generic JSON `type`/`event`), a header,
- * a JSON pointer or a fixed name; `unknown` when the rule finds nothing usable.
+ * a JSON pointer or a fixed name, made a name by {@link toEventTypeName}; `unknown` when the rule finds
+ * nothing usable.
  */
 export function resolveEventType(source: Source, input: MetaInput): string {
   const rule = source.eventTypeRule;
@@ -44,7 +63,8 @@ export function resolveEventType(source: Source, input: MetaInput): string {
   else if (rule.kind === 'header') found = input.header(rule.name);
   else if (rule.kind === 'pointer') found = scalar(resolveJsonPointer(input.json, rule.pointer));
   else found = rule.eventType;
-  return clean(found, MAX_EVENT_TYPE_LENGTH) ?? UNKNOWN_EVENT_TYPE;
+  const cleaned = clean(found, MAX_EVENT_TYPE_LENGTH);
+  return (cleaned === undefined ? undefined : toEventTypeName(cleaned)) ?? UNKNOWN_EVENT_TYPE;
 }
 
 /**
