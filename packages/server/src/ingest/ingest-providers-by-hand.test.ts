@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { forEachEngine } from '../store/conformance/engines.ts';
 import { createIngestKit } from './ingest-test-kit.ts';
 
@@ -139,6 +140,96 @@ forEachEngine((engine) => {
       });
       assert.equal(elsewhere.statusCode, 202);
       assert.deepEqual(elsewhere.json(), { ok: true });
+    } finally {
+      await kit.close();
+    }
+  });
+
+  test('Slack: ssl_check=1 is answered 200, signed or not, and neither stored nor forwarded', async () => {
+    const kit = await createIngestKit(engine);
+    try {
+      const secret = '8f742231b10e8888abcd99yyyzzz85a5';
+      const source = await kit.createSource({ name: 'slack', verification: { scheme: 'slack' }, secret });
+      await kit.createEndpoint();
+      const base = await kit.listen();
+      const form = 'application/x-www-form-urlencoded';
+      const now = Math.floor(kit.clock.now() / 1000);
+      const post = (
+        body: string | Uint8Array<ArrayBuffer>,
+        headers: Record<string, string>,
+        url = source.ingestPath,
+      ) => fetch(`${base}${url}`, { method: 'POST', headers, body });
+      const check = 'ssl_check=1&token=Jhj5dZrVaK7ZwHHjRyZWjbDl';
+      const signature = (body: string) =>
+        `v0=${createHmac('sha256', secret).update(`v0:${now}:${body}`).digest('hex')}`;
+
+      for (const [body, headers] of [
+        [check, { 'content-type': form }],
+        [check, { 'content-type': `${form}; charset=utf-8` }],
+        ['token=Jhj5dZrVaK7ZwHHjRyZWjbDl&ssl_check=1', { 'content-type': form }],
+        ['ssl_check=1', { 'content-type': form }],
+        [
+          check,
+          {
+            'content-type': form,
+            'x-slack-request-timestamp': String(now),
+            'x-slack-signature': signature(check),
+          },
+        ],
+      ] as const) {
+        const response = await post(body, headers);
+        assert.equal(response.status, 200, body);
+        assert.equal(await response.text(), '', body);
+        assert.equal(response.headers.get('x-hookline-message-id'), null, body);
+      }
+
+      // Anything else is no ssl_check: verified like every request, so unsigned it is refused.
+      const gzipped = new Uint8Array(gzipSync(check));
+      for (const [body, headers] of [
+        ['ssl_check=1&token=x&command=%2Fdeploy', { 'content-type': form }],
+        ['ssl_check=0&token=x', { 'content-type': form }],
+        ['ssl_check=true', { 'content-type': form }],
+        ['ssl_check=1&ssl_check=1', { 'content-type': form }],
+        ['ssl_check=1&token=a&token=b', { 'content-type': form }],
+        [`ssl_check=1&token=${'x'.repeat(300)}`, { 'content-type': form }],
+        [check, { 'content-type': 'text/plain' }],
+        [check, {}],
+        ['{"ssl_check":"1"}', { 'content-type': 'application/json' }],
+        [gzipped, { 'content-type': form, 'content-encoding': 'gzip' }],
+      ] as const) {
+        const response = await post(body, headers);
+        assert.equal(response.status, 401, String(body));
+        assert.equal((await response.json()).error.code, 'signature_missing', String(body));
+      }
+      assert.equal((await kit.store.listMessages({ sourceId: source.id })).data.length, 0);
+
+      // A signed slash command is still an event.
+      const command = 'token=x&command=%2Fdeploy&text=staging&ssl_check=1';
+      const signed = await post(command, {
+        'content-type': form,
+        'x-slack-request-timestamp': String(now),
+        'x-slack-signature': signature(command),
+      });
+      assert.equal(signed.status, 202, await signed.text());
+      assert.equal((await kit.store.listMessages({ sourceId: source.id })).data.length, 1);
+
+      // Only a slack source answers it: elsewhere it is an ordinary event.
+      const open = await kit.createSource({ name: 'open', verification: { scheme: 'none' } });
+      const elsewhere = await post(check, { 'content-type': form }, open.ingestPath);
+      assert.equal(elsewhere.status, 202);
+      assert.deepEqual(await elsewhere.json(), { ok: true });
+      // An unknown token or a disabled slack source is still 404.
+      const off = await kit.createSource({
+        name: 'slack-off',
+        verification: { scheme: 'slack' },
+        secret,
+        disabled: true,
+      });
+      for (const url of ['/in/AAAAAAAAAAAAAAAAAAAAAA', off.ingestPath]) {
+        const response = await post(check, { 'content-type': form }, url);
+        assert.equal(response.status, 404, url);
+        assert.equal((await response.json()).error.code, 'source_not_found', url);
+      }
     } finally {
       await kit.close();
     }

@@ -10,6 +10,7 @@ import { IngestError } from './ingest-errors.ts';
 import { parseJsonSafely, utf8Text } from './safe-json.ts';
 import { selectHeaders } from './select-headers.ts';
 import { slackChallengeOf } from './slack-challenge.ts';
+import { isSlackSslCheck } from './slack-ssl-check.ts';
 import { schemeOf, verifySource } from './verify-source.ts';
 
 /** Seconds a sender is asked to wait when the store cannot take a message. */
@@ -41,12 +42,14 @@ export interface InboundRequest {
 }
 
 /**
- * What a verified request became: a committed message (or the duplicate already stored), or Slack's
- * Request URL handshake, answered with its challenge and neither stored nor forwarded (it is no event).
+ * What a request became: a committed message (or the duplicate already stored), Slack's Request URL
+ * handshake (verified, answered with its challenge) or Slack's certificate check (see
+ * slack-ssl-check.ts); the two handshakes are neither stored nor forwarded (they are no events).
  */
 export type IngestResult =
   | { kind: 'message'; outcome: InsertOutcome }
-  | { kind: 'slack_challenge'; challenge: string };
+  | { kind: 'slack_challenge'; challenge: string }
+  | { kind: 'slack_ssl_check' };
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -100,10 +103,12 @@ function storeFailure(error: unknown): IngestError | null {
  * The verified ingest path after the body is read: verify over the exact bytes, parse (bounded) for the
  * event type, dedup key and routing, then store the message and its deliveries in one commit. Resolves
  * only after that commit (a duplicate resolves with the stored message), or with Slack's challenge for
- * its handshake; throws {@link IngestError}.
+ * its handshake, or at once for Slack's ssl_check; throws {@link IngestError}.
  */
 export async function ingestRequest(deps: IngestDeps, request: InboundRequest): Promise<IngestResult> {
   const { source, body, headers } = request;
+  // Before verification on purpose: Slack's certificate check need not be signed (slack-ssl-check.ts).
+  if (isSlackSslCheck(source, headers, body)) return { kind: 'slack_ssl_check' };
   const webhookRequest = { headers, body, url: request.url, method: 'POST' };
   const verification = await verifySource(source, webhookRequest, deps.clock);
   if (!verification.ok) {

@@ -260,6 +260,11 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
         .header('x-content-type-options', 'nosniff')
         .send(JSON.stringify({ challenge: result.challenge }));
     }
+    if (result.kind === 'slack_ssl_check') {
+      noteOutcome(request, source.id, 'accepted');
+      request.log.info({ sourceId: source.id }, 'slack ssl_check answered');
+      return reply.code(200).send();
+    }
     const { outcome } = result;
     noteOutcome(request, source.id, outcome.duplicate ? 'duplicate' : 'accepted');
     span?.set({ 'hookline.message.id': outcome.message.id });
