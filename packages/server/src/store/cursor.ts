@@ -1,14 +1,19 @@
 import { StoreError } from './store-error.ts';
 
-const CURSOR_VERSION = 1;
+// Version 1 cursors carried no list; they were issued before 2 and are still read, unchecked.
+const CURSOR_VERSION = 2;
 
-/** An opaque cursor: base64url of `[version, lastKey]`, the same on every engine. */
-export function encodeCursor(key: string): string {
-  return Buffer.from(JSON.stringify([CURSOR_VERSION, key])).toString('base64url');
+/**
+ * An opaque cursor: base64url of `[version, lastKey, list]`, the same on every engine. `list` (the
+ * table paged) ties it to its list: a messages cursor sent to the deliveries list would otherwise be
+ * read as a bound on delivery ids and silently page from the wrong place.
+ */
+export function encodeCursor(key: string, list: string): string {
+  return Buffer.from(JSON.stringify([CURSOR_VERSION, key, list])).toString('base64url');
 }
 
-/** The key a cursor carries; `invalid_cursor` for anything this store did not produce. */
-export function decodeCursor(cursor: string): string {
+/** The key a cursor of `list` carries; `invalid_cursor` for anything this store did not produce for it. */
+export function decodeCursor(cursor: string, list: string): string {
   let parsed: unknown;
   try {
     if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new StoreError('invalid_cursor', 'cursor is not base64url');
@@ -16,16 +21,26 @@ export function decodeCursor(cursor: string): string {
   } catch (error) {
     throw new StoreError('invalid_cursor', 'malformed cursor', error);
   }
-  if (
-    !Array.isArray(parsed) ||
-    parsed.length !== 2 ||
-    parsed[0] !== CURSOR_VERSION ||
-    typeof parsed[1] !== 'string' ||
-    parsed[1].length === 0
-  ) {
-    throw new StoreError('invalid_cursor', 'malformed cursor');
+  if (!Array.isArray(parsed)) throw new StoreError('invalid_cursor', 'malformed cursor');
+  const [version, key, issuedBy] = parsed as unknown[];
+  const ok =
+    typeof key === 'string' &&
+    key.length > 0 &&
+    ((version === 1 && parsed.length === 2) ||
+      (version === CURSOR_VERSION && parsed.length === 3 && typeof issuedBy === 'string'));
+  if (!ok) throw new StoreError('invalid_cursor', 'malformed cursor');
+  if (issuedBy !== undefined && issuedBy !== list) {
+    throw new StoreError(
+      'invalid_cursor',
+      `this cursor pages the ${String(issuedBy).replaceAll('_', ' ')} list, not the ${list.replaceAll('_', ' ')} list`,
+    );
   }
-  return parsed[1];
+  return key;
+}
+
+/** The list a `FROM` clause pages: its table, without an alias (`messages m` → `messages`). */
+export function listOf(from: string): string {
+  return from.trim().split(/\s+/, 1)[0] ?? from;
 }
 
 /** The page size: 1–1000, default 50. */

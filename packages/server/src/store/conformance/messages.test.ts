@@ -238,4 +238,23 @@ forEachEngine((engine) => {
     assert.equal(await errorCode(store.listMessages({ limit: 0 })), 'invalid_argument');
     assert.equal(await errorCode(store.listMessages({ limit: 1001 })), 'invalid_argument');
   });
+
+  test('a cursor pages only the list that issued it; cursors issued before lists were named still page', async () => {
+    const { store } = t;
+    for (let i = 0; i < 3; i++) await store.insertMessage(newMessage());
+    const messages = await store.listMessages({ limit: 1 });
+    const deliveries = await store.listDeliveries({ limit: 1 });
+    assert.ok(messages.nextCursor !== null && deliveries.nextCursor !== null);
+    assert.equal((await store.listMessages({ limit: 1, cursor: messages.nextCursor })).data.length, 1);
+    assert.equal(await errorCode(store.listDeliveries({ cursor: messages.nextCursor })), 'invalid_cursor');
+    assert.equal(await errorCode(store.listAttempts({ cursor: deliveries.nextCursor })), 'invalid_cursor');
+    assert.equal(await errorCode(store.listMessages({ cursor: deliveries.nextCursor })), 'invalid_cursor');
+    // A version-1 cursor (key only), as a client may hold one across an upgrade.
+    const legacy = Buffer.from(JSON.stringify([1, messages.data[0]?.id])).toString('base64url');
+    const next = await store.listMessages({ limit: 1, cursor: legacy });
+    assert.equal(
+      next.data[0]?.id,
+      (await store.listMessages({ limit: 1, cursor: messages.nextCursor })).data[0]?.id,
+    );
+  });
 });

@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, pageLimit } from '../cursor.ts';
+import { decodeCursor, encodeCursor, listOf, pageLimit } from '../cursor.ts';
 import type { Page, PageQuery } from '../store.ts';
 import type { Queryable } from './open-database.ts';
 
@@ -56,11 +56,17 @@ export async function listPage<R, T>(db: Queryable, spec: PageSpec<R, T>): Promi
   const limit = pageLimit(spec.query.limit);
   const c = spec.conditions;
   if (spec.query.cursor)
-    c.add(`${spec.key} ${spec.order === 'desc' ? '<' : '>'} ?`, decodeCursor(spec.query.cursor));
+    c.add(
+      `${spec.key} ${spec.order === 'desc' ? '<' : '>'} ?`,
+      decodeCursor(spec.query.cursor, listOf(spec.from)),
+    );
   const limitParam = c.param(limit + 1);
   const sql = `SELECT ${spec.select} FROM ${spec.from}${c.sql()} ORDER BY ${spec.key} ${spec.order.toUpperCase()} LIMIT ${limitParam}`;
   const rows = await db.query<R>(sql, c.params);
   const data = rows.slice(0, limit).map(spec.map);
   const last = rows.length > limit ? (rows[limit - 1] as Record<string, unknown>) : undefined;
-  return { data, nextCursor: last ? encodeCursor(String(last[spec.key.replace(/^\w+\./, '')])) : null };
+  return {
+    data,
+    nextCursor: last ? encodeCursor(String(last[spec.key.replace(/^\w+\./, '')]), listOf(spec.from)) : null,
+  };
 }

@@ -1,5 +1,5 @@
 import type { SQLInputValue } from 'node:sqlite';
-import { decodeCursor, encodeCursor, pageLimit } from '../cursor.ts';
+import { decodeCursor, encodeCursor, listOf, pageLimit } from '../cursor.ts';
 import type { Page, PageQuery } from '../store.ts';
 import type { SqliteContext } from './context.ts';
 import type { Row } from './rows.ts';
@@ -30,7 +30,7 @@ export function listPage<T>(ctx: SqliteContext, spec: PageSpec<T>): Page<T> {
   const params = [...spec.params];
   if (spec.query.cursor) {
     where.push(`${spec.key} ${spec.order === 'desc' ? '<' : '>'} ?`);
-    params.push(decodeCursor(spec.query.cursor));
+    params.push(decodeCursor(spec.query.cursor, listOf(spec.from)));
   }
   const sql =
     `SELECT ${spec.select ?? '*'} FROM ${spec.from}` +
@@ -39,5 +39,8 @@ export function listPage<T>(ctx: SqliteContext, spec: PageSpec<T>): Page<T> {
   const rows = ctx.stmt(sql).all(...params, limit + 1) as Row[];
   const data = rows.slice(0, limit).map(spec.map);
   const last = rows.length > limit ? rows[limit - 1] : undefined;
-  return { data, nextCursor: last ? encodeCursor(String(last[spec.key.replace(/^\w+\./, '')])) : null };
+  return {
+    data,
+    nextCursor: last ? encodeCursor(String(last[spec.key.replace(/^\w+\./, '')]), listOf(spec.from)) : null,
+  };
 }
