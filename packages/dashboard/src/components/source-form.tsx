@@ -4,10 +4,12 @@ import { useApi } from '../api/api-context.ts';
 import type { Source } from '../api/types.ts';
 import {
   emptySourceForm,
+  MAX_BODY_HINT,
   SOURCE_SCHEMES,
   type SourceFormState,
   type SourceTextField,
   schemeInfo,
+  secretsHint,
   sourceBodyOf,
   sourceFormOf,
   validateSourceForm,
@@ -23,7 +25,7 @@ export type SavedSource = Source & { secrets?: string[] };
 type Field = keyof SourceFormState;
 
 /**
- * Create or edit a source: its verification scheme with the scheme's options and secret, timestamp
+ * Create or edit a source: its verification scheme with the scheme's options and secrets, timestamp
  * tolerance, body size limit, accepted content types, event-type and dedup rules, the answer sent to the
  * provider, and alias. Checked as the user types; the server's coded error is shown on submit.
  */
@@ -85,10 +87,6 @@ export function SourceForm({
   };
 
   const info = schemeInfo(state.scheme);
-  const secretHint =
-    mode === 'edit'
-      ? 'Empty: keep the current secrets. A value replaces them at once (rotate keeps a grace period).'
-      : info?.secretHint;
   const ruleHints: Record<string, string> = {
     provider: "The provider's own event type (e.g. GitHub's X-GitHub-Event).",
     header: 'The header holding the event type.',
@@ -137,12 +135,18 @@ export function SourceForm({
           </FormField>
           {info?.secret === 'none' ? null : (
             <FormField
-              id="source-secret"
-              label={mode === 'edit' ? 'Replace the secret' : 'Secret'}
-              hint={secretHint}
-              error={shown('secret')}
+              id="source-secrets"
+              label={mode === 'edit' ? 'Replace the secrets' : 'Secrets'}
+              hint={secretsHint(mode, info)}
+              error={shown('secrets')}
             >
-              <input type="text" autoComplete="off" spellcheck={false} {...input('secret', true)} />
+              <textarea
+                rows={2}
+                class="mono"
+                autoComplete="off"
+                spellcheck={false}
+                {...input('secrets', true)}
+              />
             </FormField>
           )}
         </div>
@@ -206,7 +210,7 @@ export function SourceForm({
         <FormField
           id="source-maxBodyBytes"
           label="Max body (bytes)"
-          hint="Empty: server default (1 MiB)"
+          hint={MAX_BODY_HINT}
           error={shown('maxBodyBytes')}
         >
           <input type="number" min={1} inputMode="numeric" {...input('maxBodyBytes', true)} />

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ingestConfig } from '../../../server/src/ingest/ingest-config.ts';
-import { parseSourceFields } from '../../../server/src/ingest/source-input.ts';
+import { parseGivenSecrets, parseSourceFields } from '../../../server/src/ingest/source-input.ts';
+import { initialSecrets } from '../../../server/src/ingest/source-secrets.ts';
 import type { Source } from '../api/types.ts';
 import { startGateway, type TestGateway } from '../test-support/browser-harness.ts';
 import {
@@ -112,9 +113,73 @@ test('what the form refuses, the server refuses too, each on its own field', () 
 
 test('edit: switching to a scheme whose secret the provider issues asks for that secret', () => {
   const stripe = { ...valid, scheme: 'stripe' };
-  assert.deepEqual(Object.keys(validateSourceForm(stripe, 'edit', 'github')), ['secret']);
+  assert.deepEqual(Object.keys(validateSourceForm(stripe, 'edit', 'github')), ['secrets']);
   assert.deepEqual(validateSourceForm(stripe, 'edit', 'stripe'), {}, 'the saved secret stays');
-  assert.deepEqual(validateSourceForm({ ...stripe, secret: 'whsec_x' }, 'edit', 'github'), {});
+  assert.deepEqual(validateSourceForm({ ...stripe, secrets: 'whsec_x' }, 'edit', 'github'), {});
+});
+
+/** The server's refusal of a create body, as its message, or undefined when it accepts it. */
+function serverRefusal(sent: Record<string, unknown>): string | undefined {
+  try {
+    parseSourceFields({ ...sent, secrets: undefined }, ingestConfig());
+    const scheme = (sent.verification as { scheme: string }).scheme;
+    initialSecrets(scheme, parseGivenSecrets(sent), 0);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+test('max body size: the form refuses what the server refuses, in the server’s words', () => {
+  const limit = ingestConfig().maxBodyBytesLimit;
+  assert.equal(limit, 25 * 1024 * 1024);
+  for (const size of [1, 1024, limit]) {
+    const state = { ...valid, maxBodyBytes: String(size) };
+    assert.deepEqual(validateSourceForm(state, 'create'), {}, String(size));
+    assert.equal(serverRefusal(body(state)), undefined, String(size));
+  }
+  for (const size of [0, limit + 1, 1024 * 1024 * 1024]) {
+    const state = { ...valid, maxBodyBytes: String(size) };
+    const refused = serverRefusal(body(state)) ?? '';
+    const said = validateSourceForm(state, 'create').maxBodyBytes ?? '';
+    assert.match(refused, /^maxBodyBytes: must be an integer from 1 to 26214400$/);
+    assert.ok(said.startsWith('Must be an integer from 1 to 26214400 (25 MiB'), said);
+    assert.ok(said.toLowerCase().startsWith(refused.replace('maxBodyBytes: ', '')), said);
+  }
+});
+
+test('several secrets at create: one per line, sent as secrets, each held to the scheme’s rule', () => {
+  const whsec = (fill: number) => `whsec_${Buffer.alloc(32, fill).toString('base64')}`;
+  const two = { ...valid, scheme: 'standard-webhooks', secrets: `${whsec(1)}\n\n  ${whsec(2)}  \n` };
+  assert.deepEqual(validateSourceForm(two, 'create'), {});
+  assert.deepEqual(body(two).secrets, [whsec(1), whsec(2)]);
+  assert.equal(body(two).secret, undefined);
+  assert.equal(serverRefusal(body(two)), undefined);
+  assert.equal(body({ ...two, scheme: 'none' }).secrets, undefined, 'none has no secret');
+  assert.equal(body({ ...two, secrets: ' \n' }).secrets, undefined, 'blank: generated');
+
+  const cases: [string, string][] = [
+    ['basic', 'user:pass\nnocolon'],
+    ['standard-webhooks', 'whsec_c2hvcnQ='],
+    ['standard-webhooks', whsec(1).replace('whsec_', 'whsk_')],
+    ['svix', `${whsec(3)}\nwhsec_!!!!`],
+    ['token', Array.from({ length: 11 }, (_, i) => `token-${i}`).join('\n')],
+    ['hmac', 'x'.repeat(1025)],
+  ];
+  for (const [scheme, secrets] of cases) {
+    const state = { ...valid, scheme, header: 'X-Signature', secrets };
+    const said = validateSourceForm(state, 'create');
+    const refused = serverRefusal(body(state));
+    assert.deepEqual(Object.keys(said), ['secrets'], `${scheme}: ${secrets.slice(0, 40)}`);
+    assert.ok(refused !== undefined, `the server refuses it too: ${scheme}`);
+  }
+  // The server's own invalid_secret message, on the line it is about.
+  const svix = validateSourceForm({ ...valid, scheme: 'svix', secrets: `${whsec(3)}\nwhsec_!!!!` }, 'create');
+  assert.equal(svix.secrets, 'Line 2: Svix secrets are whsec_ followed by the base64 of 24 to 64 bytes.');
+  assert.equal(
+    serverRefusal(body({ ...valid, scheme: 'svix', secrets: 'whsec_!!!!' })),
+    'Svix secrets are whsec_ followed by the base64 of 24 to 64 bytes.',
+  );
 });
 
 describe('against a real gateway', () => {
@@ -130,7 +195,7 @@ describe('against a real gateway', () => {
     const created = await gateway.api<Source>('POST', '/v1/sources', body({ ...full, name: 'crm-form' }));
     const form = sourceFormOf(created);
     assert.deepEqual(
-      { ...form, secret: '' },
+      { ...form, secrets: '' },
       {
         ...full,
         name: 'crm-form',

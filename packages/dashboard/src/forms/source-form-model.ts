@@ -1,13 +1,17 @@
 // Node-free server modules, bundled by Vite, so the form checks what the API checks, with the same rules.
 import { eventTypeName } from '../../../server/src/api/schemas/common.ts';
 import { ALIAS_PATTERN } from '../../../server/src/ingest/alias-pattern.ts';
+import { DEFAULT_INGEST_CONFIG } from '../../../server/src/ingest/ingest-config.ts';
 import { isJsonPointer } from '../../../server/src/ingest/json-pointer.ts';
 import {
   DEFAULT_RESPONSE,
   HEADER_NAME,
   HEADER_VALUE,
+  MAX_GIVEN_SECRETS,
   MAX_RESPONSE_BODY,
+  MAX_SECRET_LENGTH,
   MEDIA_TYPE,
+  sourceSecretProblem,
 } from '../../../server/src/ingest/source-rules.ts';
 import type { Json, Source } from '../api/types.ts';
 
@@ -77,8 +81,11 @@ export interface SourceFormState {
   signedContent: string;
   /** github: also accept the legacy X-Hub-Signature (HMAC-SHA1) when no sha256 signature came. */
   allowSha1: boolean;
-  /** Create: the secret (empty: generated where possible). Edit: a replacement, effective at once. */
-  secret: string;
+  /**
+   * One secret per line, each verifying (several while a sender moves from one to another). Create:
+   * empty generates one where the scheme allows. Edit: replacements, effective at once; empty keeps them.
+   */
+  secrets: string;
   toleranceSeconds: string;
   maxBodyBytes: string;
   ruleKind: EventTypeRuleKind;
@@ -114,7 +121,7 @@ export function emptySourceForm(): SourceFormState {
     timestampHeader: '',
     signedContent: '',
     allowSha1: false,
-    secret: '',
+    secrets: '',
     toleranceSeconds: '300',
     maxBodyBytes: '',
     ruleKind: 'provider',
@@ -169,6 +176,10 @@ export function sourceFormOf(source: Source): SourceFormState {
 }
 
 const TENANT = /^[A-Za-z0-9_.:-]{1,128}$/;
+// The server's bound for a source's maxBodyBytes is the ingestMaxBodyBytes option, which no API route
+// reports: the form holds to its default (25 MiB), and a server configured lower says so on submit.
+const MAX_BODY_BYTES = DEFAULT_INGEST_CONFIG.maxBodyBytesLimit;
+const MiB = 1024 * 1024;
 const EVENT_TYPE = new RegExp(eventTypeName.pattern);
 const MAX_CONTENT_TYPES = 32;
 
@@ -206,6 +217,47 @@ function ruleValueError(
 export function schemeInfo(name: string): SchemeInfo | undefined {
   return SOURCE_SCHEMES.find((scheme) => scheme.name === name);
 }
+
+/** The non-empty lines of the secrets field, trimmed. */
+export function secretsOf(text: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+}
+
+/** What the secrets field takes, for `info`'s scheme. */
+export function secretsHint(mode: 'create' | 'edit', info: SchemeInfo | undefined): string {
+  return mode === 'edit'
+    ? 'Empty: keep the current secrets. One per line replaces them all at once (rotate keeps a grace period).'
+    : `${info?.secretHint}. One per line to accept several (at most ${MAX_GIVEN_SECRETS}).`;
+}
+
+/** The first secret the server would refuse (as `invalid_secret` or `validation_failed`), if any. */
+function secretsError(scheme: string, secrets: string[]): string | undefined {
+  if (secrets.length > MAX_GIVEN_SECRETS) return `At most ${MAX_GIVEN_SECRETS} secrets.`;
+  for (const [i, secret] of secrets.entries()) {
+    const line = secrets.length > 1 ? `Line ${i + 1}: ` : '';
+    if (secret.length > MAX_SECRET_LENGTH) {
+      return `${line}at most ${MAX_SECRET_LENGTH.toLocaleString()} characters.`;
+    }
+    const problem = sourceSecretProblem(scheme, secret);
+    if (problem !== undefined) return `${line}${problem}`;
+  }
+  return undefined;
+}
+
+/** The largest body a source may set, in the words of the API's refusal (source-input.ts). */
+export function maxBodyBytesError(text: string): string | undefined {
+  if (text.trim() === '') return undefined;
+  const value = Number(text);
+  return Number.isInteger(value) && value >= 1 && value <= MAX_BODY_BYTES
+    ? undefined
+    : `Must be an integer from 1 to ${MAX_BODY_BYTES} (${MAX_BODY_BYTES / MiB} MiB, the server's limit).`;
+}
+
+/** The hint of the max body field: the server's default and limit. */
+export const MAX_BODY_HINT = `Empty: ${DEFAULT_INGEST_CONFIG.defaultMaxBodyBytes / MiB} MiB; at most ${MAX_BODY_BYTES / MiB} MiB`;
 
 function integerError(text: string, min: number, max: number): string | undefined {
   if (text.trim() === '') return undefined;
@@ -245,18 +297,15 @@ export function validateSourceForm(
       errors.signedContent = 'Needs a timestamp header: without one only the body is signed.';
     }
   }
-  const secret = state.secret.trim();
+  const secrets = info?.secret === 'none' ? [] : secretsOf(state.secrets);
   const needsSecret = info?.secret === 'provider' || info?.secret === 'required';
   const schemeChanged = mode === 'create' || (currentScheme !== undefined && currentScheme !== state.scheme);
-  if (schemeChanged && needsSecret && secret === '') errors.secret = `Required: ${info?.secretHint}.`;
-  if (secret !== '' && state.scheme === 'basic' && !secret.includes(':'))
-    errors.secret = 'Write user:password.';
-  if (secret !== '' && state.scheme === 'standard-webhooks' && !secret.startsWith('whsec_')) {
-    errors.secret = 'Standard Webhooks secrets start with whsec_.';
-  }
+  if (schemeChanged && needsSecret && secrets.length === 0) errors.secrets = `Required: ${info?.secretHint}.`;
+  const secretProblem = secretsError(state.scheme, secrets);
+  if (secretProblem) errors.secrets = secretProblem;
   const tolerance = integerError(state.toleranceSeconds, 1, 86_400);
   if (tolerance) errors.toleranceSeconds = tolerance;
-  const maxBody = integerError(state.maxBodyBytes, 1, 1024 * 1024 * 1024);
+  const maxBody = maxBodyBytesError(state.maxBodyBytes);
   if (maxBody) errors.maxBodyBytes = maxBody;
   const value = state.ruleValue.trim();
   const ruleError = ruleValueError(state.ruleKind, value, { header: 'X-Event-Type', pointer: '/data/type' });
@@ -344,6 +393,7 @@ export function sourceBodyOf(
   if (options.tenantEditable && (mode === 'create' ? state.tenant !== '' : true)) {
     body.tenant = state.tenant === '' ? null : state.tenant;
   }
-  if (state.secret.trim() !== '' && state.scheme !== 'none') body.secret = state.secret.trim();
+  const secrets = secretsOf(state.secrets);
+  if (secrets.length > 0 && state.scheme !== 'none') body.secrets = secrets;
   return body;
 }

@@ -166,6 +166,52 @@ describe('dashboard: sources (browser)', { skip: skip ?? false }, () => {
     assert.deepEqual(errors, []);
   });
 
+  test('several secrets at create, each verifying; the body limit stops where the server’s does', async () => {
+    await page.goto(`${gateway.url}/ui/#/sources/new`);
+    await page.getByRole('heading', { name: 'New source' }).waitFor();
+    await page.getByLabel('Name').fill('migrating');
+    await page.getByLabel('Scheme').selectOption('basic');
+    const secrets = page.getByLabel('Secrets', { exact: true });
+    await secrets.fill('alice:wonderland\nnot-a-pair');
+    await page.getByText('Line 2: Basic secrets are "user:password" strings.').waitFor();
+    await page.getByLabel('Scheme').selectOption('token');
+    await secrets.fill(`old-token-${'a'.repeat(20)}\nnew-token-${'b'.repeat(20)}`);
+
+    const maxBody = page.getByLabel('Max body (bytes)');
+    await maxBody.fill(String(25 * 1024 * 1024 + 1));
+    const limit = page.getByText("Must be an integer from 1 to 26214400 (25 MiB, the server's limit).");
+    await limit.waitFor();
+    await page.getByRole('button', { name: 'Create source' }).click();
+    assert.equal(await maxBody.evaluate((element) => element === document.activeElement), true);
+    assert.match(page.url(), /#\/sources\/new$/, 'nothing was sent');
+    await maxBody.fill(String(25 * 1024 * 1024));
+    await limit.waitFor({ state: 'detached' });
+    await screenshot(page, 'source-new-secrets-desktop');
+    await page.getByRole('button', { name: 'Create source' }).click();
+    await page.getByText('Copy it now: it is shown only once.').waitFor();
+    assert.equal(
+      await textOf(page.getByTestId('secret-value')),
+      `old-token-${'a'.repeat(20)}\nnew-token-${'b'.repeat(20)}`,
+    );
+    const id = /#\/sources\/(src_[0-9A-Z]+)/.exec(page.url())?.[1] ?? '';
+    const saved = await gateway.api<{ ingestPath: string; secretCount: number; maxBodyBytes: number }>(
+      'GET',
+      `/v1/sources/${id}`,
+    );
+    assert.equal(saved.secretCount, 2);
+    assert.equal(saved.maxBodyBytes, 25 * 1024 * 1024);
+    for (const token of [`old-token-${'a'.repeat(20)}`, `new-token-${'b'.repeat(20)}`, 'other']) {
+      const answered = await fetch(`${gateway.url}${saved.ingestPath}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-webhook-token': token },
+        body: '{"type":"lead.created"}',
+      });
+      assert.equal(answered.status, token === 'other' ? 403 : 202, token);
+    }
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    assert.deepEqual(errors, []);
+  });
+
   test('phone viewport: the list and a source fit the screen', async () => {
     const phone = await newPage(browser, PHONE);
     try {

@@ -10,7 +10,9 @@ import {
   DEFAULT_RESPONSE,
   HEADER_NAME,
   HEADER_VALUE,
+  MAX_GIVEN_SECRETS,
   MAX_RESPONSE_BODY,
+  MAX_SECRET_LENGTH,
   MEDIA_TYPE,
 } from './source-rules.ts';
 
@@ -289,9 +291,9 @@ export function parseGivenSecrets(body: unknown): string[] {
     throw invalid('secret', 'give either secret or secrets, not both');
   }
   const given = body.secrets ?? (body.secret === undefined ? [] : [body.secret]);
-  if (!Array.isArray(given) || given.length > 10)
-    throw invalid('secrets', 'must be a list of at most 10 secrets');
-  return given.map((secret, i) => checkString(secret, `secrets[${i}]`, 1024));
+  if (!Array.isArray(given) || given.length > MAX_GIVEN_SECRETS)
+    throw invalid('secrets', `must be a list of at most ${MAX_GIVEN_SECRETS} secrets`);
+  return given.map((secret, i) => checkString(secret, `secrets[${i}]`, MAX_SECRET_LENGTH));
 }
 
 /** A full new source from validated fields, with defaults for everything not given. */
@@ -335,5 +337,5 @@ export function parseRotation(
       : checkInteger(value.graceSeconds, 'graceSeconds', 0, limits.maxGraceSeconds);
   return value.secret === undefined
     ? { graceSeconds }
-    : { secret: checkString(value.secret, 'secret', 1024), graceSeconds };
+    : { secret: checkString(value.secret, 'secret', MAX_SECRET_LENGTH), graceSeconds };
 }

@@ -1,3 +1,4 @@
+import { isBase64Secret } from '../secrets/is-base64-secret.ts';
 import type { Source } from '../store/types.ts';
 
 // The shapes a source's settings must have, in a module with no Node or server imports: the API checks
@@ -22,3 +23,22 @@ export const MAX_RESPONSE_BODY = 4096;
 // RFC 6838 restricted names. Ingest compares the request's bare type/subtype (parameters dropped,
 // lower-cased) for equality, so an entry with parameters or a wildcard could never match: refused.
 export const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$/;
+
+/** Most secrets a create or update may give at once (`secrets`). */
+export const MAX_GIVEN_SECRETS = 10;
+
+/** The longest secret a source takes. */
+export const MAX_SECRET_LENGTH = 1024;
+
+/**
+ * Why `secret` cannot verify for `scheme`, in the words of the API's `invalid_secret`, or undefined:
+ * Basic needs `user:password`, Standard Webhooks and Svix a `whsec_` key the library can decode.
+ */
+export function sourceSecretProblem(scheme: string, secret: string): string | undefined {
+  if (scheme === 'basic' && !secret.includes(':')) return 'Basic secrets are "user:password" strings.';
+  if ((scheme === 'standard-webhooks' || scheme === 'svix') && !isBase64Secret(secret, 'whsec_', 24, 64)) {
+    const name = scheme === 'svix' ? 'Svix' : 'Standard Webhooks';
+    return `${name} secrets are whsec_ followed by the base64 of 24 to 64 bytes.`;
+  }
+  return undefined;
+}

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { generateSecret } from '@hookline/webhooks';
 import { ApiError } from '../errors.ts';
-import { isBase64Secret } from '../secrets/is-base64-secret.ts';
 import { MAX_OLD_SECRETS, MAX_SECRET_GRACE_MS } from '../secrets/secret-rotation-rules.ts';
 import type { EndpointSecret, Source } from '../store/types.ts';
+import { sourceSecretProblem } from './source-rules.ts';
 
 /** Schemes whose secret the provider issues: Hookline cannot make one up, the user must paste it. */
 const PROVIDER_ISSUED = new Set(['stripe', 'shopify', 'slack', 'twilio', 'svix']);
@@ -46,17 +46,9 @@ export function initialSecrets(
 }
 
 function checkSecrets(scheme: string, secrets: string[]): void {
-  if (scheme === 'basic' && secrets.some((s) => !s.includes(':'))) {
-    throw new ApiError('invalid_secret', 'Basic secrets are "user:password" strings.');
-  }
-  if (
-    (scheme === 'standard-webhooks' || scheme === 'svix') &&
-    !secrets.every((s) => isBase64Secret(s, 'whsec_', 24, 64))
-  ) {
-    throw new ApiError(
-      'invalid_secret',
-      `${scheme === 'svix' ? 'Svix' : 'Standard Webhooks'} secrets are whsec_ followed by the base64 of 24 to 64 bytes.`,
-    );
+  for (const secret of secrets) {
+    const problem = sourceSecretProblem(scheme, secret);
+    if (problem !== undefined) throw new ApiError('invalid_secret', problem);
   }
 }
 
