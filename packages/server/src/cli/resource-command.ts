@@ -63,6 +63,10 @@ export function resourceCommand(spec: ResourceSpec): Command {
   const fieldHelp = Object.entries(spec.fields)
     .map(([flag, field]) => `  --${flag.padEnd(15)} ${field.help}`)
     .join('\n');
+  const takesBody = spec.actions.includes('create') || spec.actions.includes('update');
+  const bodyHelp = takesBody
+    ? `  --data JSON       request body for create/update, inline or @file.json\n${fieldHelp}\n`
+    : '';
   const actionHelp = itemActions
     .map((action) => {
       const flags = Object.entries(action.flags ?? {}).map(
@@ -81,9 +85,7 @@ Flags:
   --server URL      Hookline server (default http://127.0.0.1:8080, or HOOKLINE_SERVER)
   --api-key KEY     API key (or HOOKLINE_API_KEY)
   --json            print the API's JSON instead of a table
-  --data JSON       request body for create/update, inline or @file.json
-${fieldHelp}
-${actionHelp ? `\nActions on one item:\n${actionHelp}\n` : ''}
+${bodyHelp}${actionHelp ? `\nActions on one item:\n${actionHelp}\n` : ''}
 Examples:
 ${spec.examples}
 `;
@@ -116,22 +118,22 @@ ${spec.examples}
       switch (action as Action) {
         case 'list': {
           const items = await listAll(client, spec.path);
-          printItems(io, args, spec, items as Record<string, unknown>[]);
+          printList(io, args, spec, items as Record<string, unknown>[]);
           return 0;
         }
         case 'get': {
           const { body } = await client.request('GET', itemPath);
-          printItems(io, args, spec, [body as Record<string, unknown>], true);
+          printResource(io, args, body as Record<string, unknown>);
           return 0;
         }
         case 'create': {
           const { body } = await client.request('POST', spec.path, bodyFrom(args, spec));
-          printItems(io, args, spec, [body as Record<string, unknown>], true);
+          printResource(io, args, body as Record<string, unknown>);
           return 0;
         }
         case 'update': {
           const { body } = await client.request('PATCH', itemPath, bodyFrom(args, spec));
-          printItems(io, args, spec, [body as Record<string, unknown>], true);
+          printResource(io, args, body as Record<string, unknown>);
           return 0;
         }
         case 'delete': {
@@ -191,21 +193,16 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
   node[last] = value;
 }
 
-function printItems(
-  io: CliIo,
-  args: ParsedArgs,
-  spec: ResourceSpec,
-  items: Record<string, unknown>[],
-  single = false,
-): void {
-  if (args.flags.json) {
-    io.out(`${JSON.stringify(single ? items[0] : items, null, 2)}\n`);
-    return;
-  }
-  if (single) {
-    // One resource: every field, including the secret or key a create returns only once.
-    io.out(renderFields(items[0] ?? {}));
-    return;
-  }
-  io.out(renderTable(spec.columns, items));
+function printList(io: CliIo, args: ParsedArgs, spec: ResourceSpec, items: Record<string, unknown>[]): void {
+  if (args.flags.json) io.out(`${JSON.stringify(items, null, 2)}\n`);
+  else io.out(renderTable(spec.columns, items));
+}
+
+/**
+ * One resource as `get` prints it: the API's JSON with `--json`, else every field (including the secret or
+ * key a create returns only once).
+ */
+export function printResource(io: CliIo, args: ParsedArgs, resource: Record<string, unknown>): void {
+  if (args.flags.json) io.out(`${JSON.stringify(resource, null, 2)}\n`);
+  else io.out(renderFields(resource));
 }
