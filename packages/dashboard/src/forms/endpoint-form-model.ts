@@ -1,6 +1,9 @@
 import type { Endpoint, Json } from '../api/types.ts';
 import { parseHeaderLines, parseList } from './form-parsers.ts';
 
+// The API's rule for a given signing secret (Node-free), for the create form and secret rotation.
+export { endpointSecretProblem } from '../../../server/src/api/endpoint-secret-rules.ts';
+
 /**
  * The endpoint form as text fields, the checks run as the user types, and the API body it becomes.
  * The checks mirror the server's (delivery/event-type-match.ts, endpoint-headers.ts, payload-filter.ts)

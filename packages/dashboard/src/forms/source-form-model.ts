@@ -233,16 +233,18 @@ export function secretsHint(mode: 'create' | 'edit', info: SchemeInfo | undefine
     : `${info?.secretHint}. One per line to accept several (at most ${MAX_GIVEN_SECRETS}).`;
 }
 
+/** Why the server would refuse `secret` for `scheme` (its length, then the scheme's rule), if it would. */
+export function sourceSecretError(scheme: string, secret: string): string | undefined {
+  if (secret.length > MAX_SECRET_LENGTH) return `At most ${MAX_SECRET_LENGTH.toLocaleString()} characters.`;
+  return sourceSecretProblem(scheme, secret);
+}
+
 /** The first secret the server would refuse (as `invalid_secret` or `validation_failed`), if any. */
 function secretsError(scheme: string, secrets: string[]): string | undefined {
   if (secrets.length > MAX_GIVEN_SECRETS) return `At most ${MAX_GIVEN_SECRETS} secrets.`;
   for (const [i, secret] of secrets.entries()) {
-    const line = secrets.length > 1 ? `Line ${i + 1}: ` : '';
-    if (secret.length > MAX_SECRET_LENGTH) {
-      return `${line}at most ${MAX_SECRET_LENGTH.toLocaleString()} characters.`;
-    }
-    const problem = sourceSecretProblem(scheme, secret);
-    if (problem !== undefined) return `${line}${problem}`;
+    const problem = sourceSecretError(scheme, secret);
+    if (problem !== undefined) return secrets.length > 1 ? `Line ${i + 1}: ${problem}` : problem;
   }
   return undefined;
 }

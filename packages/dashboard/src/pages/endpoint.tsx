@@ -8,11 +8,14 @@ import { ErrorBanner } from '../components/error-banner.tsx';
 import { IdText } from '../components/id-text.tsx';
 import { Loading } from '../components/loading.tsx';
 import { RecoverPanel } from '../components/recover-panel.tsx';
+import { RotateSecretPanel } from '../components/rotate-secret-panel.tsx';
 import { SecretReveal } from '../components/secret-reveal.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TestEventPanel } from '../components/test-event-panel.tsx';
 import { Time } from '../components/time.tsx';
 import { windowOf } from '../components/window-toggle.tsx';
+import { endpointSecretProblem } from '../forms/endpoint-form-model.ts';
+import { endpointRotationBody, graceHint, type RotationFormState } from '../forms/secret-rotation-model.ts';
 import { useCapabilities } from '../hooks/use-capabilities.ts';
 import { toApiError, useLoad } from '../hooks/use-load.ts';
 import { navigate, type Route } from '../router.ts';
@@ -27,7 +30,8 @@ interface Shown {
 
 /**
  * One endpoint (`#/endpoints/ep_…`), or the create form (`#/endpoints/new`): its settings, health, and
- * the fixes — edit, enable/disable, rotate the secret (shown once), recover failed deliveries, send a test.
+ * the fixes — edit, enable/disable, recover failed deliveries, send a test, rotate the secret (shown once)
+ * with a chosen grace period.
  */
 export function EndpointPage({ id, route }: { id: string; route: Route }) {
   const capabilities = useCapabilities();
@@ -93,18 +97,22 @@ function EndpointDetail({
       setBusy(false);
     }
   };
-  const rotate = () =>
-    act(async () => {
-      if (!window.confirm('Rotate the signing secret? The current one keeps signing for 24 hours.')) return;
-      const result = await api.post<{ secret: string; publicKey?: string; previousSecretExpiresAt: string }>(
-        `/v1/endpoints/${id}/secret/rotate`,
-      );
-      setShown({
-        secret: result.secret,
-        publicKey: result.publicKey,
-        note: `The previous secret keeps signing until ${new Date(result.previousSecretExpiresAt).toLocaleString()}.`,
-      });
+  const rotate = async (rotation: RotationFormState) => {
+    const body = endpointRotationBody(rotation);
+    const result = await api.post<{ secret: string; publicKey?: string; previousSecretExpiresAt: string }>(
+      `/v1/endpoints/${id}/secret/rotate`,
+      body,
+    );
+    setShown({
+      secret: result.secret,
+      publicKey: result.publicKey,
+      note:
+        body.graceMs === 0
+          ? 'The previous secret stopped signing.'
+          : `The previous secret keeps signing until ${new Date(result.previousSecretExpiresAt).toLocaleString()}.`,
     });
+    refresh();
+  };
   const remove = () =>
     act(async () => {
       if (!window.confirm('Delete this endpoint? Its pending deliveries are cancelled.')) return;
@@ -127,6 +135,7 @@ function EndpointDetail({
     );
   }
   const signing = (data.signing ?? {}) as Record<string, unknown>;
+  const scheme = String(signing.scheme ?? '');
   return (
     <section>
       <p class="breadcrumb">
@@ -174,9 +183,6 @@ function EndpointDetail({
               Disable
             </button>
           )}
-          <button type="button" class="button" disabled={busy} onClick={rotate}>
-            Rotate secret
-          </button>
           <button type="button" class="button button-danger" disabled={busy} onClick={remove}>
             Delete
           </button>
@@ -240,8 +246,7 @@ function EndpointDetail({
             </dd>
             <dt>Signing</dt>
             <dd>
-              {String(signing.scheme ?? '')} ({data.secretCount}{' '}
-              {data.secretCount === 1 ? 'secret' : 'secrets'} signing)
+              {scheme} ({data.secretCount} {data.secretCount === 1 ? 'secret' : 'secrets'} signing)
             </dd>
             <dt>Timeout</dt>
             <dd>{data.timeoutMs === null ? '—' : `${data.timeoutMs / 1000} s`}</dd>
@@ -272,10 +277,20 @@ function EndpointDetail({
         />
       </div>
       {admin ? (
-        <div class="grid-2">
-          <RecoverPanel endpointId={id} onChanged={refresh} />
-          <TestEventPanel endpointId={id} onSent={refresh} />
-        </div>
+        <>
+          <div class="grid-2">
+            <RecoverPanel endpointId={id} onChanged={refresh} />
+            <TestEventPanel endpointId={id} onSent={refresh} />
+          </div>
+          <RotateSecretPanel
+            intro="The new secret signs at once; the previous one keeps signing for the grace period, so receivers can switch."
+            secretLabel="New secret (empty: generated)"
+            secretRequired={false}
+            secretError={(secret) => endpointSecretProblem(scheme, secret)}
+            graceHint={graceHint("the server's secretRotationGraceMs, 24 hours by default")}
+            onRotate={rotate}
+          />
+        </>
       ) : null}
     </section>
   );

@@ -121,6 +121,43 @@ describe('dashboard: endpoints (browser)', { skip: skip ?? false }, () => {
     await page.getByRole('button', { name: 'I have stored it' }).click();
   });
 
+  test('rotate with a chosen secret and grace: refused as the API would, 0 ends the previous one', async () => {
+    const panel = page.getByRole('region', { name: 'Rotate the secret' });
+    const count = async () =>
+      (await gateway.api<{ secretCount: number }>('GET', `/v1/endpoints/${endpointId}`)).secretCount;
+    const secret = panel.getByLabel('New secret (empty: generated)');
+    const grace = panel.getByLabel('Grace period');
+    await secret.fill('not-a-whsec-secret');
+    await panel.getByText('The secret must be whsec_ followed by the base64 of 24 to 64 bytes.').waitFor();
+    await grace.fill('8d');
+    await panel.getByText('At most 7d: previous secrets are kept no longer.').waitFor();
+    await panel.getByRole('button', { name: 'Rotate secret' }).click();
+    assert.equal(await secret.evaluate((element) => element === document.activeElement), true);
+    assert.equal(await count(), 2, 'nothing was sent');
+
+    const chosen = `whsec_${Buffer.alloc(32, 5).toString('base64')}`;
+    await secret.fill(chosen);
+    await grace.fill('2h');
+    const sent = Date.now();
+    await panel.getByRole('button', { name: 'Rotate secret' }).click();
+    await page.getByText('The previous secret keeps signing until').waitFor();
+    assert.equal(await textOf(page.getByTestId('secret-value')), chosen);
+    assert.equal(await count(), 3, 'the previous secret signs for 2 hours, the one before for 24');
+    const note = await textOf(page.locator('.secret-reveal'));
+    const until = Date.parse(/until (.+?)\./.exec(note)?.[1] ?? '');
+    // toLocaleString drops the milliseconds: the shown time is within a second of now + 2 h.
+    assert.ok(Math.abs(until - (sent + 2 * 3600_000)) < 5_000, note);
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+
+    await grace.fill('0');
+    await panel.getByRole('button', { name: 'Rotate secret' }).click();
+    await page.getByText('The previous secret stopped signing.').waitFor();
+    assert.match(await textOf(page.getByTestId('secret-value')), /^whsec_/);
+    assert.notEqual(await textOf(page.getByTestId('secret-value')), chosen);
+    assert.equal(await count(), 3, 'the previous secret stopped at once; the older ones keep their grace');
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+  });
+
   test('recover: deliveries that failed against a 500 go out again once the receiver is healed', async () => {
     // One attempt only, so failures are final (exhausted) at once instead of waiting for a retry.
     await gateway.api('PATCH', `/v1/endpoints/${endpointId}`, { retrySchedule: [] });

@@ -6,12 +6,20 @@ import { CopyLine, ingestUrl } from '../components/copy-line.tsx';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { IdText } from '../components/id-text.tsx';
 import { Loading } from '../components/loading.tsx';
+import { RotateSecretPanel } from '../components/rotate-secret-panel.tsx';
 import { SecretReveal } from '../components/secret-reveal.tsx';
 import { SourceFailuresPanel } from '../components/source-failures-panel.tsx';
 import { type SavedSource, SourceForm } from '../components/source-form.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { Time } from '../components/time.tsx';
-import { schemeInfo } from '../forms/source-form-model.ts';
+import {
+  DEFAULT_GRACE_SECONDS,
+  graceHint,
+  graceInWords,
+  type RotationFormState,
+  sourceRotationBody,
+} from '../forms/secret-rotation-model.ts';
+import { schemeInfo, sourceSecretError } from '../forms/source-form-model.ts';
 import { useCapabilities } from '../hooks/use-capabilities.ts';
 import { toApiError, useLoad } from '../hooks/use-load.ts';
 import { navigate, type Route } from '../router.ts';
@@ -65,7 +73,6 @@ function SourceDetail({ id, created }: { id: string; created: Shown | null }) {
   const [newUrl, setNewUrl] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiRequestError | null>(null);
-  const [newSecret, setNewSecret] = useState('');
 
   const act = async (action: () => Promise<unknown>) => {
     setBusy(true);
@@ -85,13 +92,19 @@ function SourceDetail({ id, created }: { id: string; created: Shown | null }) {
       const updated = await api.post<Source>(`/v1/sources/${id}/token/rotate`);
       setNewUrl(ingestUrl(updated.ingestPath));
     });
-  const rotateSecret = () =>
-    act(async () => {
-      const body = newSecret.trim() === '' ? {} : { secret: newSecret.trim() };
-      const result = await api.post<Source & { secret: string }>(`/v1/sources/${id}/secrets/rotate`, body);
-      setNewSecret('');
-      setShown({ secrets: [result.secret], note: 'The previous secrets keep verifying for 24 hours.' });
+  const rotateSecret = async (rotation: RotationFormState) => {
+    const body = sourceRotationBody(rotation);
+    const result = await api.post<Source & { secret: string }>(`/v1/sources/${id}/secrets/rotate`, body);
+    const grace = body.graceSeconds ?? DEFAULT_GRACE_SECONDS;
+    setShown({
+      secrets: [result.secret],
+      note:
+        grace === 0
+          ? 'The previous secrets stopped verifying.'
+          : `The previous secrets keep verifying for ${graceInWords(grace)}.`,
     });
+    source.reload();
+  };
   const remove = () =>
     act(async () => {
       if (!window.confirm('Delete this source? Its URL stops answering; its messages stay.')) return;
@@ -265,39 +278,14 @@ function SourceDetail({ id, created }: { id: string; created: Shown | null }) {
         <SourceFailuresPanel sourceId={id} />
       </div>
       {admin && scheme !== 'none' ? (
-        <section class="card panel" aria-labelledby="rotate-secret">
-          <h2 id="rotate-secret">Rotate the secret</h2>
-          <p class="muted">
-            The new secret verifies at once; the previous ones keep verifying for 24 hours so the sender can
-            switch.
-          </p>
-          <form
-            class="inline-form"
-            onSubmit={(event) => {
-              event.preventDefault();
-              void rotateSecret();
-            }}
-          >
-            <div>
-              <label for="rotate-secret-value">
-                New secret {info?.secret === 'provider' ? '(from the provider)' : '(empty: generated)'}
-              </label>
-              <input
-                id="rotate-secret-value"
-                type="text"
-                autoComplete="off"
-                spellcheck={false}
-                value={newSecret}
-                onInput={(event) => setNewSecret((event.currentTarget as HTMLInputElement).value)}
-              />
-            </div>
-            <div class="actions">
-              <button type="submit" class="button" disabled={busy}>
-                Rotate secret
-              </button>
-            </div>
-          </form>
-        </section>
+        <RotateSecretPanel
+          intro="The new secret verifies at once; the previous ones keep verifying for the grace period, so the sender can switch."
+          secretLabel={`New secret ${info?.secret === 'provider' ? '(from the provider)' : '(empty: generated)'}`}
+          secretRequired={info?.secret === 'provider'}
+          secretError={(secret) => sourceSecretError(scheme, secret)}
+          graceHint={graceHint(graceInWords(DEFAULT_GRACE_SECONDS))}
+          onRotate={rotateSecret}
+        />
       ) : null}
     </section>
   );

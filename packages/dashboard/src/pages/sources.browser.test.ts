@@ -126,6 +126,37 @@ describe('dashboard: sources (browser)', { skip: skip ?? false }, () => {
     assert.deepEqual(errors, []);
   });
 
+  test('rotate the secret with a grace period: above 7d refused as the API would, 0 ends the old ones', async () => {
+    const panel = page.getByRole('region', { name: 'Rotate the secret' });
+    const count = async () =>
+      (await gateway.api<{ secretCount: number }>('GET', `/v1/sources/${sourceId}`)).secretCount;
+    const grace = panel.getByLabel('Grace period');
+    await grace.fill('8d');
+    await panel.getByText('At most 7d: previous secrets are kept no longer.').waitFor();
+    await grace.fill('a week');
+    await panel.getByText('Write it like 0, 90s, 30m, 24h or 7d.').waitFor();
+    await panel.getByRole('button', { name: 'Rotate secret' }).click();
+    assert.equal(await grace.evaluate((element) => element === document.activeElement), true);
+    assert.equal(await count(), 2, 'nothing was sent');
+
+    await grace.fill('2h');
+    await panel.getByRole('button', { name: 'Rotate secret' }).click();
+    await page.getByText('The previous secrets keep verifying for 2 hours.').waitFor();
+    assert.equal(await count(), 3, 'the previous secrets keep verifying');
+    assert.equal(await grace.inputValue(), '', 'the form is cleared for the next rotation');
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+
+    const chosen = 'provider-rolled-secret';
+    await panel.getByLabel('New secret (empty: generated)').fill(chosen);
+    await grace.fill('0');
+    await panel.getByRole('button', { name: 'Rotate secret' }).click();
+    await page.getByText('The previous secrets stopped verifying.').waitFor();
+    assert.equal(await textOf(page.getByTestId('secret-value')), chosen);
+    assert.equal(await count(), 1, 'grace 0: only the new secret verifies');
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    assert.deepEqual(errors, []);
+  });
+
   test('content types, a dedup header and the answer to the provider, set through the form', async () => {
     await page.goto(`${gateway.url}/ui/#/sources`);
     await page.getByRole('link', { name: 'New source' }).click();

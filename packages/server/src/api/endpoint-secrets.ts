@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { generateKeyPair, generateSecret, publicKeyOf } from '@hookline/webhooks';
 import { LIMITS } from '../config.ts';
 import { ApiError } from '../errors.ts';
-import { isBase64Secret } from '../secrets/is-base64-secret.ts';
 import type { EndpointSecret, SigningScheme } from '../store/types.ts';
+import { endpointSecretProblem } from './endpoint-secret-rules.ts';
 
 /** A secret for a new endpoint or a rotation; `publicKey` is what v1a receivers verify with. */
 export interface IssuedSecret {
@@ -37,21 +37,8 @@ export async function issueSecret(
 }
 
 function assertSecretFits(signing: SigningScheme, secret: string): void {
-  const ok =
-    signing.scheme === 'standard-webhooks-v1'
-      ? isBase64Secret(secret, 'whsec_', 24, 64)
-      : signing.scheme === 'standard-webhooks-v1a'
-        ? isBase64Secret(secret, 'whsk_', 32, 32)
-        : /^[\x21-\x7e]{16,256}$/.test(secret);
-  if (!ok) {
-    const expected =
-      signing.scheme === 'standard-webhooks-v1'
-        ? 'whsec_ followed by the base64 of 24 to 64 bytes'
-        : signing.scheme === 'standard-webhooks-v1a'
-          ? 'whsk_ followed by the base64 of a 32-byte ed25519 seed'
-          : '16 to 256 visible ASCII characters';
-    throw new ApiError('invalid_secret', `The secret must be ${expected}.`);
-  }
+  const problem = endpointSecretProblem(signing.scheme, secret);
+  if (problem !== undefined) throw new ApiError('invalid_secret', problem);
 }
 
 /**
