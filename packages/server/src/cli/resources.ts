@@ -1,3 +1,4 @@
+import { endpointDisableAction, endpointEnableAction } from './endpoint-state-actions.ts';
 import { resourceCommand } from './resource-command.ts';
 import {
   endpointRotateSecretAction,
@@ -11,7 +12,7 @@ export const endpointsCommand = resourceCommand({
   path: '/v1/endpoints',
   noun: 'delivery endpoints',
   actions: ['list', 'create', 'get', 'update', 'delete'],
-  itemActions: [endpointRotateSecretAction],
+  itemActions: [endpointRotateSecretAction, endpointEnableAction, endpointDisableAction],
   columns: ['id', 'url', 'eventTypes', 'disabled', 'description'],
   fields: {
     url: { body: 'url', help: 'destination URL' },
@@ -22,7 +23,9 @@ export const endpointsCommand = resourceCommand({
   hookline endpoints create --url https://example.com/hooks --events 'invoice.*,user.created'
   hookline endpoints update ep_123 --data '{"rateLimitPerSecond":10}'
   hookline endpoints delete ep_123 --json
-  hookline endpoints rotate-secret ep_123 --grace 2h`,
+  hookline endpoints rotate-secret ep_123 --grace 2h
+  hookline endpoints disable ep_123 --reason 'receiver down for maintenance'
+  hookline endpoints enable ep_123`,
 });
 
 /** `hookline sources …` */
