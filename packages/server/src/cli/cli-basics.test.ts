@@ -19,6 +19,8 @@ describe('hookline CLI basics', () => {
       'sources',
       'keys',
       'event-types',
+      'messages',
+      'deliveries',
     ]) {
       assert.match(help.stdout, new RegExp(`^  ${name} `, 'm'));
     }
@@ -40,6 +42,8 @@ describe('hookline CLI basics', () => {
       'sources',
       'keys',
       'event-types',
+      'messages',
+      'deliveries',
     ]) {
       const result = await hookline([name, '--help']);
       assert.equal(result.code, 0, name);

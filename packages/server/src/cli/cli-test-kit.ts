@@ -1,6 +1,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -151,4 +152,61 @@ export function startHookline(args: readonly string[], env: Record<string, strin
       return exited;
     },
   };
+}
+
+/** One request a test receiver got. */
+export interface ReceivedRequest {
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** A local webhook receiver on a random loopback port (reachable from a `serve --dev` gateway). */
+export interface TestReceiver {
+  url: string;
+  requests: ReceivedRequest[];
+  /** What it answers from now on; `hold` keeps the request open until `release()` or `close()`. */
+  answer: number | 'hold';
+  /** Resolves with the `count`-th request once it has arrived. */
+  received(count: number): Promise<ReceivedRequest>;
+  /** Answers the held requests with 200. */
+  release(): void;
+  close(): Promise<void>;
+}
+
+export async function startReceiver(): Promise<TestReceiver> {
+  const requests: ReceivedRequest[] = [];
+  const held: ServerResponse[] = [];
+  const waiters: (() => void)[] = [];
+  const receiver: TestReceiver = {
+    url: '',
+    requests,
+    answer: 200,
+    async received(count) {
+      while (requests.length < count) await new Promise<void>((wake) => waiters.push(wake));
+      return requests[count - 1] as ReceivedRequest;
+    },
+    release() {
+      for (const response of held.splice(0)) response.writeHead(200).end();
+    },
+    close() {
+      receiver.release();
+      server.closeAllConnections();
+      return new Promise((done) => server.close(() => done()));
+    },
+  };
+  const server = createHttpServer((request, response) => {
+    let body = '';
+    request.setEncoding('utf8').on('data', (chunk: string) => {
+      body += chunk;
+    });
+    request.on('end', () => {
+      requests.push({ headers: request.headers, body });
+      if (receiver.answer === 'hold') held.push(response);
+      else response.writeHead(receiver.answer).end();
+      for (const wake of waiters.splice(0)) wake();
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+  return receiver;
 }

@@ -3,7 +3,14 @@ import { configCommand } from './config-command.ts';
 import { encryptionCommand } from './encryption-command.ts';
 import { listenCommand } from './listen-command.ts';
 import { replayCommand } from './replay-command.ts';
-import { endpointsCommand, eventTypesCommand, keysCommand, sourcesCommand } from './resources.ts';
+import {
+  deliveriesCommand,
+  endpointsCommand,
+  eventTypesCommand,
+  keysCommand,
+  messagesCommand,
+  sourcesCommand,
+} from './resources.ts';
 import { sendCommand } from './send-command.ts';
 import { serveCommand } from './serve-command.ts';
 import { tailCommand } from './tail-command.ts';
@@ -23,6 +30,8 @@ export const COMMANDS: readonly Command[] = [
   sourcesCommand,
   keysCommand,
   eventTypesCommand,
+  messagesCommand,
+  deliveriesCommand,
 ];
 
 /** The command called `name` or one of its aliases. */

@@ -1,4 +1,6 @@
+import { deliveryCancelAction, messageCancelAction } from './cancel-actions.ts';
 import { endpointDisableAction, endpointEnableAction } from './endpoint-state-actions.ts';
+import { endpointTestAction } from './endpoint-test-action.ts';
 import { resourceCommand } from './resource-command.ts';
 import {
   endpointRotateSecretAction,
@@ -12,7 +14,7 @@ export const endpointsCommand = resourceCommand({
   path: '/v1/endpoints',
   noun: 'delivery endpoints',
   actions: ['list', 'create', 'get', 'update', 'delete'],
-  itemActions: [endpointRotateSecretAction, endpointEnableAction, endpointDisableAction],
+  itemActions: [endpointRotateSecretAction, endpointEnableAction, endpointDisableAction, endpointTestAction],
   columns: ['id', 'url', 'eventTypes', 'disabled', 'description'],
   fields: {
     url: { body: 'url', help: 'destination URL' },
@@ -25,7 +27,8 @@ export const endpointsCommand = resourceCommand({
   hookline endpoints delete ep_123 --json
   hookline endpoints rotate-secret ep_123 --grace 2h
   hookline endpoints disable ep_123 --reason 'receiver down for maintenance'
-  hookline endpoints enable ep_123`,
+  hookline endpoints enable ep_123
+  hookline endpoints test ep_123 --event-type invoice.paid --data @invoice.json`,
 });
 
 /** `hookline sources …` */
@@ -87,4 +90,32 @@ export const eventTypesCommand = resourceCommand({
   examples: `  hookline event-types list
   hookline event-types create --name invoice.paid --description 'An invoice was paid'
   hookline event-types update invoice.paid --data '{"archived":true}'`,
+});
+
+/** `hookline messages …`: resending one is `hookline replay`. */
+export const messagesCommand = resourceCommand({
+  name: 'messages',
+  path: '/v1/messages',
+  noun: 'published and received messages',
+  notes: 'To send a message again, to one endpoint or all: hookline replay msg_… [--endpoint ep_…].',
+  actions: ['get'],
+  itemActions: [messageCancelAction],
+  columns: ['id', 'eventType', 'tenant', 'sourceId', 'createdAt'],
+  fields: {},
+  examples: `  hookline messages get msg_123 --json | jq .payload
+  hookline messages cancel msg_123
+  hookline replay msg_123 --endpoint ep_123`,
+});
+
+/** `hookline deliveries …` */
+export const deliveriesCommand = resourceCommand({
+  name: 'deliveries',
+  path: '/v1/deliveries',
+  noun: 'deliveries (one message to one endpoint, with its retries)',
+  actions: ['get'],
+  itemActions: [deliveryCancelAction],
+  columns: ['id', 'messageId', 'endpointId', 'status', 'attemptCount', 'nextAttemptAt'],
+  fields: {},
+  examples: `  hookline deliveries get dlv_123
+  hookline deliveries cancel dlv_123`,
 });
