@@ -1,4 +1,5 @@
 import { deliveryCancelAction, messageCancelAction } from './cancel-actions.ts';
+import { endpointRecoverAction } from './endpoint-recover-action.ts';
 import { endpointDisableAction, endpointEnableAction } from './endpoint-state-actions.ts';
 import { endpointTestAction } from './endpoint-test-action.ts';
 import { resourceCommand } from './resource-command.ts';
@@ -14,7 +15,13 @@ export const endpointsCommand = resourceCommand({
   path: '/v1/endpoints',
   noun: 'delivery endpoints',
   actions: ['list', 'create', 'get', 'update', 'delete'],
-  itemActions: [endpointRotateSecretAction, endpointEnableAction, endpointDisableAction, endpointTestAction],
+  itemActions: [
+    endpointRotateSecretAction,
+    endpointEnableAction,
+    endpointDisableAction,
+    endpointTestAction,
+    endpointRecoverAction,
+  ],
   columns: ['id', 'url', 'eventTypes', 'disabled', 'description'],
   fields: {
     url: { body: 'url', help: 'destination URL' },
@@ -28,7 +35,8 @@ export const endpointsCommand = resourceCommand({
   hookline endpoints rotate-secret ep_123 --grace 2h
   hookline endpoints disable ep_123 --reason 'receiver down for maintenance'
   hookline endpoints enable ep_123
-  hookline endpoints test ep_123 --event-type invoice.paid --data @invoice.json`,
+  hookline endpoints test ep_123 --event-type invoice.paid --data @invoice.json
+  hookline endpoints recover ep_123 --since 2026-11-20T00:00:00Z --until 2026-11-21T00:00:00Z`,
 });
 
 /** `hookline sources …` */
