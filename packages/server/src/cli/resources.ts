@@ -8,6 +8,7 @@ import {
   sourceRotateSecretAction,
   sourceRotateTokenAction,
 } from './rotation-actions.ts';
+import { sourceFailuresAction } from './source-failures-action.ts';
 
 /** `hookline endpoints …` */
 export const endpointsCommand = resourceCommand({
@@ -45,7 +46,7 @@ export const sourcesCommand = resourceCommand({
   path: '/v1/sources',
   noun: 'inbound sources (ingest URLs)',
   actions: ['list', 'create', 'get', 'update', 'delete'],
-  itemActions: [sourceRotateTokenAction, sourceRotateSecretAction],
+  itemActions: [sourceRotateTokenAction, sourceRotateSecretAction, sourceFailuresAction],
   columns: ['id', 'name', 'verification.scheme', 'ingestPath', 'alias', 'disabled'],
   fields: {
     name: { body: 'name', help: 'unique source name' },
@@ -59,7 +60,8 @@ export const sourcesCommand = resourceCommand({
   hookline sources create --name stripe --scheme stripe --secret whsec_…
   hookline sources get src_123 --json
   hookline sources rotate-token src_123
-  hookline sources rotate-secret src_123 --secret whsec_… --grace 1h`,
+  hookline sources rotate-secret src_123 --secret whsec_… --grace 1h
+  hookline sources failures src_123`,
 });
 
 /** `hookline keys …` */
