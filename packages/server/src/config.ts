@@ -11,11 +11,8 @@ import {
   text,
 } from './config-parsers.ts';
 import { DEFAULT_RETRY_SCHEDULE_MS } from './delivery/retry-policy.ts';
-import {
-  DEFAULT_SECRET_GRACE_MS,
-  MAX_OLD_SECRETS,
-  MAX_SECRET_GRACE_MS,
-} from './secrets/secret-rotation-rules.ts';
+import { LIMITS } from './limits.ts';
+import { DEFAULT_SECRET_GRACE_MS } from './secrets/secret-rotation-rules.ts';
 
 /** The effective configuration of one Hookline process. Times are milliseconds, sizes bytes. */
 export interface HooklineConfig {
@@ -85,15 +82,7 @@ const MIB = 1024 * 1024;
 /** The retry schedule of DESIGN.md: delays before each retry (the first attempt is immediate). */
 export const DEFAULT_RETRY_SCHEDULE: readonly number[] = DEFAULT_RETRY_SCHEDULE_MS;
 
-/** Bounds the API enforces on endpoint overrides too. */
-export const LIMITS = {
-  maxAttemptTimeoutMs: 30 * SECOND,
-  minAttemptTimeoutMs: 1 * SECOND,
-  maxRetryScheduleEntries: 20,
-  maxRetryDelayMs: 7 * DAY,
-  maxSecretRotationGraceMs: MAX_SECRET_GRACE_MS,
-  maxOldSecrets: MAX_OLD_SECRETS,
-} as const;
+export { LIMITS };
 
 /** Every option: default and one-line doc. Flag `--kebab-name`, env `HOOKLINE_SNAKE_NAME`, file key as is. */
 export const CONFIG_OPTIONS: { [K in keyof HooklineConfig]: OptionSpec<HooklineConfig[K]> } = {

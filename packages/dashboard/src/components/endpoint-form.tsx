@@ -9,6 +9,7 @@ import {
   endpointFormOf,
   validateEndpointForm,
 } from '../forms/endpoint-form-model.ts';
+import { RETRY_SCHEDULE_HINT } from '../forms/retry-schedule.ts';
 import { toApiError } from '../hooks/use-load.ts';
 import { ErrorBanner } from './error-banner.tsx';
 import { describedBy, FormField } from './form-field.tsx';
@@ -18,6 +19,14 @@ import { HmacDigestFields } from './hmac-digest-fields.tsx';
 export type CreatedEndpoint = Endpoint & { secret: string; publicKey?: string };
 
 type Field = keyof EndpointFormState;
+
+/** What the secret field takes for each signing scheme (endpoint-secret-rules.ts holds the rule). */
+const SECRET_HINTS: Record<EndpointFormState['scheme'], string> = {
+  'standard-webhooks-v1': "whsec_…, e.g. the receiver's existing secret. Empty: Hookline generates one.",
+  'standard-webhooks-v1a': 'A whsk_… ed25519 secret key. Empty: Hookline generates a key pair.',
+  hmac: "The receiver's existing secret, 16 to 256 characters. Empty: Hookline generates one.",
+  token: "The receiver's existing token, 16 to 256 characters. Empty: Hookline generates one.",
+};
 
 /**
  * Create or edit an endpoint. Each field is checked as the user types (once touched) and every field on
@@ -168,24 +177,44 @@ export function EndpointForm({
           <input type="number" min={1} inputMode="numeric" {...input('maxConcurrency', true)} />
         </FormField>
       </div>
+      <FormField
+        id="endpoint-retrySchedule"
+        label="Retry schedule"
+        hint={RETRY_SCHEDULE_HINT}
+        error={shown('retrySchedule')}
+      >
+        <input type="text" autoComplete="off" spellcheck={false} {...input('retrySchedule', true)} />
+      </FormField>
       <fieldset class="fieldset">
         <legend>Signing</legend>
-        <FormField
-          id="endpoint-scheme"
-          label="Scheme"
-          hint={
-            mode === 'edit'
-              ? 'The scheme cannot change after creation (its secrets would not fit).'
-              : undefined
-          }
-        >
-          <select {...input('scheme', mode === 'edit')} disabled={mode === 'edit'}>
-            <option value="standard-webhooks-v1">Standard Webhooks v1 (HMAC-SHA256)</option>
-            <option value="standard-webhooks-v1a">Standard Webhooks v1a (ed25519)</option>
-            <option value="hmac">Legacy HMAC header</option>
-            <option value="token">Legacy token header</option>
-          </select>
-        </FormField>
+        <div class="grid-2">
+          <FormField
+            id="endpoint-scheme"
+            label="Scheme"
+            hint={
+              mode === 'edit'
+                ? 'The scheme cannot change after creation (its secrets would not fit).'
+                : undefined
+            }
+          >
+            <select {...input('scheme', mode === 'edit')} disabled={mode === 'edit'}>
+              <option value="standard-webhooks-v1">Standard Webhooks v1 (HMAC-SHA256)</option>
+              <option value="standard-webhooks-v1a">Standard Webhooks v1a (ed25519)</option>
+              <option value="hmac">Legacy HMAC header</option>
+              <option value="token">Legacy token header</option>
+            </select>
+          </FormField>
+          {mode === 'create' ? (
+            <FormField
+              id="endpoint-secret"
+              label="Secret"
+              hint={SECRET_HINTS[state.scheme]}
+              error={shown('secret')}
+            >
+              <input type="text" autoComplete="off" spellcheck={false} {...input('secret', true)} />
+            </FormField>
+          ) : null}
+        </div>
         {legacy ? (
           <div class="grid-2">
             <FormField id="endpoint-signingHeader" label="Header" error={shown('signingHeader')}>
@@ -195,20 +224,25 @@ export function EndpointForm({
                 {...input('signingHeader')}
               />
             </FormField>
-            {mode === 'create' ? (
+            {state.scheme === 'hmac' ? (
               <FormField
-                id="endpoint-secret"
-                label="Secret"
-                hint="Empty: Hookline generates one."
-                error={shown('secret')}
+                id="endpoint-signaturePrefix"
+                label="Signature prefix"
+                hint="Before the signature, e.g. sha256="
+                error={shown('signaturePrefix')}
               >
-                <input type="text" autoComplete="off" spellcheck={false} {...input('secret', true)} />
+                <input
+                  type="text"
+                  autoComplete="off"
+                  spellcheck={false}
+                  {...input('signaturePrefix', true)}
+                />
               </FormField>
             ) : null}
           </div>
         ) : null}
         {state.scheme === 'hmac' ? (
-          <div class="grid-3">
+          <div class="grid-2">
             <HmacDigestFields algorithm={input('algorithm')} encoding={input('encoding')} />
             <FormField
               id="endpoint-timestampHeader"
@@ -216,6 +250,14 @@ export function EndpointForm({
               error={shown('timestampHeader')}
             >
               <input type="text" placeholder="optional" {...input('timestampHeader')} />
+            </FormField>
+            <FormField
+              id="endpoint-signedContent"
+              label="Signed content"
+              hint="Empty: the body alone (the timestamp header is sent unsigned); e.g. {timestamp}.{body}"
+              error={shown('signedContent')}
+            >
+              <input type="text" autoComplete="off" spellcheck={false} {...input('signedContent', true)} />
             </FormField>
           </div>
         ) : null}

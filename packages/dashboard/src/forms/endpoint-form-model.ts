@@ -1,8 +1,10 @@
+import { endpointSecretProblem } from '../../../server/src/api/endpoint-secret-rules.ts';
 import type { Endpoint, Json } from '../api/types.ts';
 import { parseHeaderLines, parseList } from './form-parsers.ts';
+import { retryScheduleError, retryScheduleOf, retryScheduleText } from './retry-schedule.ts';
 
 // The API's rule for a given signing secret (Node-free), for the create form and secret rotation.
-export { endpointSecretProblem } from '../../../server/src/api/endpoint-secret-rules.ts';
+export { endpointSecretProblem };
 
 /**
  * The endpoint form as text fields, the checks run as the user types, and the API body it becomes.
@@ -26,6 +28,8 @@ export interface EndpointFormState {
   /** `Name: value`, one per line. */
   headers: string;
   timeoutSeconds: string;
+  /** Delays before each retry (`5s, 5m, 2h`), `none` for a single attempt; empty for the server's. */
+  retrySchedule: string;
   rateLimitPerSecond: string;
   maxConcurrency: string;
   scheme: SigningSchemeName;
@@ -34,7 +38,9 @@ export interface EndpointFormState {
   encoding: 'hex' | 'base64';
   signaturePrefix: string;
   timestampHeader: string;
-  /** Legacy schemes: the receiver's existing secret (create only); empty to generate one. */
+  /** hmac: what is signed, e.g. `{timestamp}.{body}`; empty signs the body alone. */
+  signedContent: string;
+  /** The signing secret to start with (create only), e.g. the receiver's existing one; empty to generate. */
   secret: string;
 }
 
@@ -50,6 +56,7 @@ export function emptyEndpointForm(): EndpointFormState {
     payloadFilter: '',
     headers: '',
     timeoutSeconds: '15',
+    retrySchedule: '',
     rateLimitPerSecond: '',
     maxConcurrency: '',
     scheme: 'standard-webhooks-v1',
@@ -58,6 +65,7 @@ export function emptyEndpointForm(): EndpointFormState {
     encoding: 'hex',
     signaturePrefix: '',
     timestampHeader: '',
+    signedContent: '',
     secret: '',
   };
 }
@@ -82,6 +90,7 @@ export function endpointFormOf(endpoint: Endpoint): EndpointFormState {
       .map(([name, value]) => `${name}: ${value}`)
       .join('\n'),
     timeoutSeconds: endpoint.timeoutMs === null ? '' : String(endpoint.timeoutMs / 1000),
+    retrySchedule: retryScheduleText(endpoint.retrySchedule ?? null),
     rateLimitPerSecond: endpoint.rateLimitPerSecond === null ? '' : String(endpoint.rateLimitPerSecond),
     maxConcurrency: endpoint.maxConcurrency === null ? '' : String(endpoint.maxConcurrency),
     scheme,
@@ -90,10 +99,16 @@ export function endpointFormOf(endpoint: Endpoint): EndpointFormState {
     encoding: signing.encoding === 'base64' ? 'base64' : 'hex',
     signaturePrefix: text(signing.prefix),
     timestampHeader: text(signing.timestampHeader),
+    signedContent: text(signing.signedContent),
   };
 }
 
 const SEGMENT = /^[^.*\s]+$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+/** The SigningScheme schema's bounds (api/schemas/resources.ts). */
+const MAX_PREFIX = 64;
+const SIGNED_CONTENT_LENGTH = { min: 6, max: 128 };
 const TENANT = /^[A-Za-z0-9_.:-]+$/;
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
@@ -180,6 +195,7 @@ export function validateEndpointForm(state: EndpointFormState, mode: 'create' | 
       errors.timeoutSeconds = 'Timeout: from 1 to 30 seconds.';
     }
   }
+  set('retrySchedule', retryScheduleError(state.retrySchedule));
   set('rateLimitPerSecond', integerError(state.rateLimitPerSecond, 1, 100_000, 'Rate limit'));
   set('maxConcurrency', integerError(state.maxConcurrency, 1, 10_000, 'Concurrency'));
   if (state.scheme === 'hmac' || state.scheme === 'token') {
@@ -190,10 +206,37 @@ export function validateEndpointForm(state: EndpointFormState, mode: 'create' | 
   if (state.scheme === 'hmac' && state.timestampHeader !== '' && !HEADER_NAME.test(state.timestampHeader)) {
     errors.timestampHeader = 'A header name, e.g. X-Timestamp, or empty.';
   }
-  if (mode === 'create' && state.secret !== '' && (state.scheme === 'hmac' || state.scheme === 'token')) {
-    if (!/^[\x21-\x7e]{16,256}$/.test(state.secret)) errors.secret = '16 to 256 visible ASCII characters.';
+  if (state.scheme === 'hmac') {
+    set('signaturePrefix', prefixError(state.signaturePrefix));
+    set('signedContent', signedContentError(state.signedContent, state.timestampHeader));
+  }
+  if (mode === 'create' && state.secret.trim() !== '') {
+    set('secret', endpointSecretProblem(state.scheme, state.secret.trim()));
   }
   return errors;
+}
+
+/** Sent as the start of the signature header's value: the schema's length, no control characters. */
+function prefixError(prefix: string): string | undefined {
+  if (prefix.length > MAX_PREFIX) return `At most ${MAX_PREFIX} characters.`;
+  if (CONTROL.test(prefix)) return 'No control characters (CR, LF, NUL or similar).';
+  return undefined;
+}
+
+/**
+ * The template @hookline/webhooks signs with (hmac.ts): {body} once and {timestamp}, and only with a
+ * timestamp header; any other would fail every delivery's signature or be ignored.
+ */
+function signedContentError(template: string, timestampHeader: string): string | undefined {
+  if (template === '') return undefined;
+  if (template.length < SIGNED_CONTENT_LENGTH.min || template.length > SIGNED_CONTENT_LENGTH.max) {
+    return `${SIGNED_CONTENT_LENGTH.min} to ${SIGNED_CONTENT_LENGTH.max} characters.`;
+  }
+  if (template.split('{body}').length !== 2 || !template.includes('{timestamp}')) {
+    return 'Must contain {body} once and {timestamp}, e.g. {timestamp}.{body}.';
+  }
+  if (timestampHeader === '') return 'Needs a timestamp header: without one only the body is signed.';
+  return undefined;
 }
 
 /** Header names the signing scheme sets itself, besides those always reserved. */
@@ -219,6 +262,7 @@ export function endpointBodyOf(
     channels: channels.length === 0 ? null : channels,
     payloadFilter: state.payloadFilter.trim() === '' ? null : (JSON.parse(state.payloadFilter) as Json),
     headers: headers.ok ? headers.headers : {},
+    retrySchedule: retryScheduleOf(state.retrySchedule),
     rateLimitPerSecond: number(state.rateLimitPerSecond),
     maxConcurrency: number(state.maxConcurrency),
     signing: signingOf(state),
@@ -226,9 +270,7 @@ export function endpointBodyOf(
   const timeout = number(state.timeoutSeconds);
   if (timeout !== null) body.timeoutMs = Math.round(timeout * 1000);
   if (options.tenantEditable) body.tenant = state.tenant === '' ? null : state.tenant;
-  if (mode === 'create' && state.secret !== '' && (state.scheme === 'hmac' || state.scheme === 'token')) {
-    body.secret = state.secret;
-  }
+  if (mode === 'create' && state.secret.trim() !== '') body.secret = state.secret.trim();
   return body;
 }
 
@@ -242,5 +284,6 @@ function signingOf(state: EndpointFormState): Json {
     encoding: state.encoding,
     ...(state.signaturePrefix === '' ? {} : { prefix: state.signaturePrefix }),
     ...(state.timestampHeader === '' ? {} : { timestampHeader: state.timestampHeader }),
+    ...(state.signedContent === '' ? {} : { signedContent: state.signedContent }),
   };
 }

@@ -15,6 +15,7 @@ import { TestEventPanel } from '../components/test-event-panel.tsx';
 import { Time } from '../components/time.tsx';
 import { windowOf } from '../components/window-toggle.tsx';
 import { endpointSecretProblem } from '../forms/endpoint-form-model.ts';
+import { retryScheduleText } from '../forms/retry-schedule.ts';
 import { endpointRotationBody, graceHint, type RotationFormState } from '../forms/secret-rotation-model.ts';
 import { useCapabilities } from '../hooks/use-capabilities.ts';
 import { toApiError, useLoad } from '../hooks/use-load.ts';
@@ -250,6 +251,16 @@ function EndpointDetail({
             </dd>
             <dt>Timeout</dt>
             <dd>{data.timeoutMs === null ? '—' : `${data.timeoutMs / 1000} s`}</dd>
+            <dt>Retries</dt>
+            <dd>
+              {data.retrySchedule === null ? (
+                <span class="muted">the server's schedule</span>
+              ) : data.retrySchedule.length === 0 ? (
+                'none (one attempt)'
+              ) : (
+                `after ${retryScheduleText(data.retrySchedule)}`
+              )}
+            </dd>
             <dt>Rate limit</dt>
             <dd>
               {data.rateLimitPerSecond === null ? (

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { type Receiver, startReceiver } from '../../../server/src/test-support/delivery-kit.ts';
@@ -278,6 +279,54 @@ describe('dashboard: endpoints (browser)', { skip: skip ?? false }, () => {
     assert.equal(saved.signing.header, 'X-Signature');
     assert.equal(saved.signing.algorithm, 'sha512');
     assert.equal(saved.signing.encoding, 'base64');
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    assert.deepEqual(errors, []);
+  });
+
+  test('retry schedule, the receiver’s own secret, signature prefix and signed content, from the form to the wire', async () => {
+    await page.goto(`${gateway.url}/ui/#/endpoints/new`);
+    await page.getByLabel('URL', { exact: true }).fill(receiver.url);
+    const schedule = page.getByLabel('Retry schedule');
+    await schedule.fill('1s, 8d');
+    await page.getByText('"8d": each delay is at most 7d.').waitFor();
+    await schedule.fill('1s, 2s');
+    await page.getByLabel('Scheme').selectOption('hmac');
+    await page.getByLabel('Header', { exact: true }).fill('X-Signature');
+    const secret = page.getByLabel('Secret', { exact: true });
+    await secret.fill('short');
+    await page.getByText('The secret must be 16 to 256 visible ASCII characters.').waitFor();
+    const chosen = 'the-receivers-existing-secret';
+    await secret.fill(chosen);
+    await page.getByLabel('Signature prefix').fill('sha256=');
+    const template = page.getByLabel('Signed content');
+    await template.fill('{timestamp}.{body}');
+    await page.getByText('Needs a timestamp header: without one only the body is signed.').waitFor();
+    await page.getByLabel('Timestamp header').fill('X-Timestamp');
+    await template.fill('v0:{body}');
+    await page.getByText('Must contain {body} once and {timestamp}, e.g. {timestamp}.{body}.').waitFor();
+    await template.fill('{timestamp}.{body}');
+    await screenshot(page, 'endpoint-new-signing-desktop');
+    await page.getByRole('button', { name: 'Create endpoint' }).click();
+    await page.getByText('Copy it now: it is shown only once.').waitFor();
+    assert.equal(await textOf(page.getByTestId('secret-value')), chosen);
+    const id = /#\/endpoints\/(ep_[0-9A-Z]+)/.exec(page.url())?.[1] ?? '';
+    const saved = await gateway.api<{ retrySchedule: number[] }>('GET', `/v1/endpoints/${id}`);
+    assert.deepEqual(saved.retrySchedule, [1000, 2000]);
+
+    // What the receiver gets is signed with the given secret over "{timestamp}.{body}", behind the prefix.
+    const sent = await gateway.api<{ messageId: string }>('POST', `/v1/endpoints/${id}/test`, {
+      payload: { signed: 'by-the-form' },
+    });
+    await waitFor('the signed test delivery', () =>
+      receiver.requests.some((request) => request.body.toString().includes('by-the-form')),
+    );
+    const request = receiver.requests.find((r) => r.body.toString().includes('by-the-form'));
+    const timestamp = String(request?.headers['x-timestamp'] ?? '');
+    const expected = createHmac('sha256', chosen)
+      .update(`${timestamp}.${request?.body.toString() ?? ''}`)
+      .digest('hex');
+    assert.match(timestamp, /^\d+$/);
+    assert.equal(request?.headers['x-signature'], `sha256=${expected}`, sent.messageId);
     await page.getByRole('button', { name: 'I have stored it' }).click();
     assert.deepEqual(errors, []);
   });
