@@ -4,6 +4,7 @@ import { useApi } from '../api/api-context.ts';
 import type { Endpoint } from '../api/types.ts';
 import {
   type EndpointFormState,
+  type EndpointTextField,
   emptyEndpointForm,
   endpointBodyOf,
   endpointFormOf,
@@ -14,6 +15,7 @@ import { toApiError } from '../hooks/use-load.ts';
 import { ErrorBanner } from './error-banner.tsx';
 import { describedBy, FormField } from './form-field.tsx';
 import { HmacDigestFields } from './hmac-digest-fields.tsx';
+import { SourcePicker } from './source-picker.tsx';
 
 /** What the create call answers: the endpoint plus its secret, shown once. */
 export type CreatedEndpoint = Endpoint & { secret: string; publicKey?: string };
@@ -55,12 +57,12 @@ export function EndpointForm({
   const errors = useMemo(() => validateEndpointForm(state, mode), [state, mode]);
   const shown = (field: Field) => (submitted || touched.has(field) ? errors[field] : undefined);
 
-  const update = (field: Field) => (event: Event) => {
+  const update = (field: EndpointTextField) => (event: Event) => {
     const value = (event.currentTarget as HTMLInputElement).value;
     setState((previous) => ({ ...previous, [field]: value }));
     setTouched((previous) => (previous.has(field) ? previous : new Set(previous).add(field)));
   };
-  const input = (field: Field, hasHint = false) => ({
+  const input = (field: EndpointTextField, hasHint = false) => ({
     ...describedBy(`endpoint-${field}`, hasHint, shown(field)),
     value: state[field],
     onInput: update(field),
@@ -151,6 +153,10 @@ export function EndpointForm({
           <textarea rows={2} class="mono" spellcheck={false} {...input('headers', true)} />
         </FormField>
       </div>
+      <SourcePicker
+        selected={state.sources}
+        onChange={(sources) => setState((previous) => ({ ...previous, sources }))}
+      />
       <div class="grid-3">
         <FormField
           id="endpoint-timeoutSeconds"

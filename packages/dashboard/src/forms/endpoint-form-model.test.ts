@@ -30,6 +30,7 @@ test('a filled form is valid and becomes the API body', () => {
     description: '',
     eventTypes: ['invoice.*', 'order.created'],
     channels: ['eu', 'us'],
+    sources: null,
     payloadFilter: { 'data.amount': { $gte: 100 } },
     headers: { 'X-Team': 'billing' },
     retrySchedule: null,
@@ -214,6 +215,24 @@ describe('against a real gateway', () => {
     const cleared = endpointBodyOf({ ...form, retrySchedule: '' }, 'edit', { tenantEditable: true });
     const reset = await gateway.api<Endpoint>('PATCH', `/v1/endpoints/${created.id}`, cleared);
     assert.equal(reset.retrySchedule, null, 'empty: back to the server’s schedule');
+
+    const source = await gateway.api<{ id: string }>('POST', '/v1/sources', {
+      name: 'crm',
+      verification: { scheme: 'none' },
+    });
+    const picked = endpointBodyOf({ ...form, sources: [source.id] }, 'edit', { tenantEditable: true });
+    const filtered = await gateway.api<Endpoint>('PATCH', `/v1/endpoints/${created.id}`, picked);
+    assert.deepEqual(filtered.sources, [source.id]);
+    assert.deepEqual(endpointFormOf(filtered).sources, [source.id]);
+    await gateway.api('DELETE', `/v1/sources/${source.id}`);
+    const kept = endpointBodyOf(endpointFormOf(filtered), 'edit', { tenantEditable: true });
+    const afterDelete = await gateway.api<Endpoint>('PATCH', `/v1/endpoints/${created.id}`, kept);
+    assert.deepEqual(afterDelete.sources, [source.id], 'a deleted source’s id goes back as it came');
+    const unpicked = endpointBodyOf({ ...form, sources: [] }, 'edit', { tenantEditable: true });
+    assert.equal(
+      (await gateway.api<Endpoint>('PATCH', `/v1/endpoints/${created.id}`, unpicked)).sources,
+      null,
+    );
 
     const hmac = {
       ...valid,

@@ -23,6 +23,8 @@ export interface EndpointFormState {
   /** Event-type patterns, one per line or comma-separated; empty for every event type. */
   eventTypes: string;
   channels: string;
+  /** Ids of the sources whose messages it receives; none for every message (published ones included). */
+  sources: string[];
   /** A JSON payload filter document, or empty for none. */
   payloadFilter: string;
   /** `Name: value`, one per line. */
@@ -45,6 +47,8 @@ export interface EndpointFormState {
 }
 
 export type EndpointFormErrors = Partial<Record<keyof EndpointFormState, string>>;
+/** The fields edited as text (every field but the sources picked). */
+export type EndpointTextField = Exclude<keyof EndpointFormState, 'sources'>;
 
 export function emptyEndpointForm(): EndpointFormState {
   return {
@@ -53,6 +57,7 @@ export function emptyEndpointForm(): EndpointFormState {
     tenant: '',
     eventTypes: '',
     channels: '',
+    sources: [],
     payloadFilter: '',
     headers: '',
     timeoutSeconds: '15',
@@ -82,6 +87,7 @@ export function endpointFormOf(endpoint: Endpoint): EndpointFormState {
     tenant: endpoint.tenant ?? '',
     eventTypes: (endpoint.eventTypes ?? []).join('\n'),
     channels: (endpoint.channels ?? []).join(', '),
+    sources: endpoint.sources ?? [],
     payloadFilter:
       endpoint.payloadFilter === null || endpoint.payloadFilter === undefined
         ? ''
@@ -260,6 +266,7 @@ export function endpointBodyOf(
     description: state.description,
     eventTypes: eventTypes.length === 0 ? null : eventTypes,
     channels: channels.length === 0 ? null : channels,
+    sources: state.sources.length === 0 ? null : state.sources,
     payloadFilter: state.payloadFilter.trim() === '' ? null : (JSON.parse(state.payloadFilter) as Json),
     headers: headers.ok ? headers.headers : {},
     retrySchedule: retryScheduleOf(state.retrySchedule),

@@ -227,6 +227,21 @@ function EndpointDetail({
             <dd>{data.eventTypes?.length ? data.eventTypes.join(', ') : <span class="muted">all</span>}</dd>
             <dt>Channels</dt>
             <dd>{data.channels?.length ? data.channels.join(', ') : <span class="muted">all</span>}</dd>
+            <dt>Sources</dt>
+            <dd>
+              {data.sources?.length ? (
+                data.sources.map((source, i) => (
+                  <span key={source}>
+                    {i > 0 ? ', ' : ''}
+                    <a href={`#/sources/${source}`}>
+                      <IdText id={source} />
+                    </a>
+                  </span>
+                ))
+              ) : (
+                <span class="muted">all</span>
+              )}
+            </dd>
             <dt>Payload filter</dt>
             <dd>
               {data.payloadFilter === null ? (

@@ -330,6 +330,54 @@ describe('dashboard: endpoints (browser)', { skip: skip ?? false }, () => {
     await page.getByRole('button', { name: 'I have stored it' }).click();
     assert.deepEqual(errors, []);
   });
+  test('a sources filter ticked in the form: messages from that source arrive, published ones do not', async () => {
+    const source = await gateway.api<{ id: string; ingestPath: string }>('POST', '/v1/sources', {
+      name: 'crm',
+      verification: { scheme: 'none' },
+      eventTypeRule: { kind: 'fixed', eventType: 'lead.created' },
+    });
+    await page.goto(`${gateway.url}/ui/#/endpoints/new`);
+    await page.getByLabel('URL', { exact: true }).fill(`${receiver.url}/from-crm`);
+    await page.getByRole('group', { name: 'Sources' }).getByLabel('crm').check();
+    await page.getByRole('button', { name: 'Create endpoint' }).click();
+    await page.getByText('Copy it now: it is shown only once.').waitFor();
+    const id = /#\/endpoints\/(ep_[0-9A-Z]+)/.exec(page.url())?.[1] ?? '';
+    const saved = await gateway.api<{ sources: string[] }>('GET', `/v1/endpoints/${id}`);
+    assert.deepEqual(saved.sources, [source.id]);
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    assert.match(await textOf(page.getByRole('region', { name: 'Settings' })), new RegExp(source.id));
+
+    const ingested = await fetch(`${gateway.url}${source.ingestPath}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"marker":"via-crm"}',
+    });
+    assert.equal(ingested.status, 202);
+    await waitFor('the source’s message at the filtered endpoint', () =>
+      receiver.requests.some((r) => r.url === '/hook/from-crm' && r.body.toString().includes('via-crm')),
+    );
+    const published = await gateway.api<{ id: string }>('POST', '/v1/messages', {
+      eventType: 'lead.created',
+      payload: { marker: 'via-api' },
+    });
+    const deliveries = await gateway.api<{ data: { endpointId: string }[] }>(
+      'GET',
+      `/v1/messages/${published.id}/deliveries`,
+    );
+    assert.ok(deliveries.data.length > 0, 'other endpoints take it');
+    assert.ok(!deliveries.data.some((delivery) => delivery.endpointId === id), 'not the filtered one');
+
+    // The edit form shows the filter ticked, and unticking it widens the endpoint to every message.
+    await page.getByRole('button', { name: 'Edit' }).click();
+    const box = page.getByRole('group', { name: 'Sources' }).getByLabel('crm');
+    assert.equal(await box.isChecked(), true);
+    await box.uncheck();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('form', { name: 'Edit endpoint' }).waitFor({ state: 'detached' });
+    const widened = await gateway.api<{ sources: string[] | null }>('GET', `/v1/endpoints/${id}`);
+    assert.equal(widened.sources, null);
+    assert.deepEqual(errors, []);
+  });
 });
 
 function fitsWidth(page: Page): Promise<boolean> {
