@@ -128,6 +128,7 @@ async function serveHookline(engine: 'sqlite' | 'postgres', storeless = false): 
     maxBodyBytes: 1024 * 1024,
     contentTypes: null,
     requireJson: true,
+    decompress: false,
     response: DEFAULT_RESPONSE,
     eventTypeRule: { kind: 'pointer', pointer: '/type' },
     dedupRule: { kind: 'pointer', pointer: '/id' },

@@ -121,6 +121,8 @@ export interface Source {
   maxBodyBytes: number | null;
   contentTypes: string[] | null;
   requireJson: boolean;
+  /** A compressed body is stored and forwarded decompressed, without its Content-Encoding. */
+  decompress: boolean;
   response: Json;
   eventTypeRule: Json;
   dedupRule: Json;

@@ -288,6 +288,15 @@ export function SourceForm({
           />
           Refuse bodies that are not JSON
         </label>
+        <label class="field-check">
+          <input
+            type="checkbox"
+            checked={state.decompress}
+            onChange={(event) => set('decompress', (event.currentTarget as HTMLInputElement).checked)}
+          />
+          Forward compressed bodies decompressed (for receivers whose body parser inflates before they verify;
+          the provider's own signature then no longer matches)
+        </label>
       </fieldset>
       <fieldset class="fieldset">
         <legend>Answer to the provider</legend>

@@ -25,6 +25,7 @@ const full: SourceFormState = {
   responseStatus: '200',
   responseContentType: 'text/plain',
   responseBody: 'ok',
+  decompress: true,
 };
 
 test('content types, dedup rule and response become the API body the server accepts', () => {
@@ -35,10 +36,12 @@ test('content types, dedup rule and response become the API body the server acce
   assert.deepEqual(sent.response, { status: 200, body: 'ok', contentType: 'text/plain' });
   const parsed = parseSourceFields(sent, ingestConfig());
   assert.deepEqual(parsed.response, { status: 200, body: 'ok', contentType: 'text/plain' });
+  assert.equal(parsed.decompress, true);
 
   // Untouched, the form sends the server's own defaults.
   const plain = body(valid);
   assert.equal(plain.contentTypes, null);
+  assert.equal(plain.decompress, false);
   assert.deepEqual(plain.dedupRule, { kind: 'provider' });
   assert.deepEqual(plain.response, {
     status: 202,

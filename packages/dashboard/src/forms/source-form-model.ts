@@ -96,6 +96,8 @@ export interface SourceFormState {
   dedupValue: string;
   alias: string;
   requireJson: boolean;
+  /** Store and forward compressed bodies decompressed. */
+  decompress: boolean;
   /** Accepted media types, comma or line separated; empty for any. */
   contentTypes: string;
   responseStatus: string;
@@ -103,7 +105,7 @@ export interface SourceFormState {
   responseBody: string;
 }
 
-type BooleanField = 'requireJson' | 'allowSha1';
+type BooleanField = 'requireJson' | 'decompress' | 'allowSha1';
 /** The fields edited as text (every field but the checkboxes). */
 export type SourceTextField = Exclude<keyof SourceFormState, BooleanField>;
 
@@ -130,6 +132,7 @@ export function emptySourceForm(): SourceFormState {
     dedupValue: '',
     alias: '',
     requireJson: false,
+    decompress: false,
     contentTypes: '',
     responseStatus: String(DEFAULT_RESPONSE.status),
     responseContentType: DEFAULT_RESPONSE.contentType,
@@ -167,6 +170,7 @@ export function sourceFormOf(source: Source): SourceFormState {
       dedupKind === 'header' ? text(dedup.name) : dedupKind === 'pointer' ? text(dedup.pointer) : '',
     alias: source.alias ?? '',
     requireJson: source.requireJson,
+    decompress: source.decompress,
     contentTypes: (source.contentTypes ?? []).join(', '),
     responseStatus:
       typeof response.status === 'number' ? String(response.status) : String(DEFAULT_RESPONSE.status),
@@ -368,6 +372,7 @@ export function sourceBodyOf(
     name: state.name.trim(),
     verification,
     requireJson: state.requireJson,
+    decompress: state.decompress,
     alias: state.alias === '' ? null : state.alias,
     eventTypeRule:
       state.ruleKind === 'header'

@@ -259,6 +259,8 @@ function SourceDetail({ id, created }: { id: string; created: Shown | null }) {
             <dd>{data.contentTypes === null ? 'any' : data.contentTypes.join(', ')}</dd>
             <dt>JSON only</dt>
             <dd>{data.requireJson ? 'yes' : 'no'}</dd>
+            <dt>Compressed bodies</dt>
+            <dd>{data.decompress ? 'forwarded decompressed' : 'forwarded as they came'}</dd>
             <dt>Answer</dt>
             <dd>
               {String(response.status ?? '')} <span class="muted">{String(response.contentType ?? '')}</span>

@@ -32,6 +32,7 @@ if ((await store.getSourceByToken(token)) === null) {
     maxBodyBytes: 1024 * 1024,
     contentTypes: null,
     requireJson: true,
+    decompress: false,
     response: DEFAULT_RESPONSE,
     eventTypeRule: { kind: 'provider' },
     dedupRule: { kind: 'provider' },

@@ -77,6 +77,7 @@ function legacySource(name: string): NewSource {
     maxBodyBytes: 1024,
     contentTypes: null,
     requireJson: false,
+    decompress: false,
     response: DEFAULT_RESPONSE,
     eventTypeRule: { kind: 'provider' },
     dedupRule: { kind: 'none' },

@@ -63,6 +63,7 @@ export async function ensureDefaultSource(
       maxBodyBytes: config.defaultMaxBodyBytes,
       contentTypes: null,
       requireJson: false,
+      decompress: false,
       response: DEFAULT_RESPONSE,
       eventTypeRule: { kind: 'provider' },
       // Unsigned quick-start senders put anything in `id`; deduplicating on it would drop real events.

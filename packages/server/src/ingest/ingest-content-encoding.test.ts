@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import * as zlib from 'node:zlib';
 import { schemes } from '@hookline/webhooks';
 import pino from 'pino';
+import { Webhook } from 'standardwebhooks';
 import { defaultConfig } from '../config.ts';
 import { maxAttempts } from '../delivery/retry-policy.ts';
 import { createRouter } from '../delivery/router.ts';
@@ -111,6 +112,70 @@ forEachEngine((engine) => {
         { secrets: [WHSEC] },
       );
       assert.equal(verified.ok, true);
+    } finally {
+      await worker.stop();
+      await receiver.close();
+      await kit.close();
+    }
+  });
+
+  test('a decompress source stores and forwards the decoded body without its coding; standardwebhooks verifies it', async () => {
+    const kit = await createIngestKit(engine, {
+      testStore: await engine.open({ clock: createTestClock(Date.now()) }),
+    });
+    const receiver = await startReceiver();
+    const worker = await startWorker(
+      {
+        store: kit.store,
+        config: { ...defaultConfig(), dev: true },
+        clock: kit.clock.now,
+        logger: pino({ level: 'silent' }),
+        router: createRouter(kit.store, { clock: kit.clock.now }),
+        maxAttempts: (endpoint) => maxAttempts(endpoint),
+        ssrfPolicy: createSsrfPolicy({ allowLoopback: true }),
+      },
+      { random: () => 0.5, pollIntervalMs: 50, maintenanceEveryMs: 0 },
+    );
+    try {
+      const source = await kit.createSource({
+        name: 'gh',
+        verification: { scheme: 'github' },
+        secret: GITHUB_SECRET,
+        decompress: true,
+      });
+      await kit.createEndpoint({ url: receiver.url, eventTypes: ['issues.opened'] });
+      const json = JSON.stringify({ action: 'opened', issue: { number: 8 } });
+      const wire = zlib.brotliCompressSync(json);
+      const response = await post(kit, source.ingestPath, wire, githubHeaders(wire, 'br'));
+      assert.equal(response.statusCode, 202, response.body);
+      const message = await kit.store.getMessage(String(response.headers['x-hookline-message-id']));
+      assert.equal(message?.eventType, 'issues.opened');
+      assert.equal(Buffer.from(message?.body ?? []).toString(), json);
+      assert.equal(message?.headers['content-encoding'], undefined);
+      assert.equal(message?.headers['x-github-event'], 'issues');
+
+      for (let waited = 0; receiver.requests.length === 0; waited += 10) {
+        assert.ok(waited < 10_000, 'the delivery never arrived');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const [received] = receiver.requests;
+      assert.ok(received);
+      assert.equal(received.body.toString(), json);
+      assert.equal(received.headers['content-encoding'], undefined);
+      // The official library, which reads the body as text, verifies Hookline's signature now.
+      const headers = {
+        'webhook-id': String(received.headers['webhook-id']),
+        'webhook-timestamp': String(received.headers['webhook-timestamp']),
+        'webhook-signature': String(received.headers['webhook-signature']),
+      };
+      assert.deepEqual(new Webhook(WHSEC).verify(received.body.toString(), headers), JSON.parse(json));
+      // An uncompressed body on the same source is stored as it came, as always.
+      const plain = Buffer.from(JSON.stringify({ action: 'opened', n: 2 }));
+      const plainHeaders = githubHeaders(plain, 'identity');
+      const again = await post(kit, source.ingestPath, plain, plainHeaders);
+      assert.equal(again.statusCode, 202, again.body);
+      const stored = await kit.store.getMessage(String(again.headers['x-hookline-message-id']));
+      assert.deepEqual(Buffer.from(stored?.body ?? []), plain);
     } finally {
       await worker.stop();
       await receiver.close();

@@ -92,6 +92,12 @@ async function decodeBody(body: Uint8Array, encoding: string, limit: number): Pr
   throw new IngestError('unsupported_content_encoding', { headers: { 'accept-encoding': ACCEPTED_CODINGS } });
 }
 
+/** Stored headers once the body is kept decoded: its coding no longer describes it. */
+function withoutCoding(headers: Record<string, string>): Record<string, string> {
+  const { 'content-encoding': _coding, ...rest } = headers;
+  return rest;
+}
+
 function storeFailure(error: unknown): IngestError | null {
   if (!isStoreError(error)) return null;
   if (error.code === 'value_too_large') return new IngestError('payload_too_large');
@@ -116,8 +122,9 @@ export async function ingestRequest(deps: IngestDeps, request: InboundRequest): 
     throw verification.error;
   }
   const contentType = headerOf(headers, 'content-type') ?? 'application/octet-stream';
-  // Decoded only now that the bytes verified, so a forged bomb costs no inflating; the bytes stored and
-  // forwarded stay the ones on the wire, which are what the provider signed.
+  // Decoded only now that the bytes verified, so a forged bomb costs no inflating. The bytes stored and
+  // forwarded stay the ones on the wire, which are what the provider signed, unless the source says to
+  // decompress (for receivers whose body parser inflates before they verify).
   const encoding = headerOf(headers, 'content-encoding');
   const decoded =
     encoding === undefined ? body : await decodeBody(body, encoding, bodyLimit(source, deps.config));
@@ -142,6 +149,7 @@ export async function ingestRequest(deps: IngestDeps, request: InboundRequest): 
     sourceId: source.id,
     payload: json,
   };
+  const decompressed = source.decompress && encoding !== undefined;
   try {
     const endpoints = await deps.router.route(routable);
     const outcome = await deps.store.insertMessage({
@@ -151,9 +159,9 @@ export async function ingestRequest(deps: IngestDeps, request: InboundRequest): 
       channels: [],
       sourceId: source.id,
       subPath: request.subPath,
-      headers: selectHeaders(headers, source),
+      headers: decompressed ? withoutCoding(selectHeaders(headers, source)) : selectHeaders(headers, source),
       contentType,
-      body,
+      body: decompressed ? decoded : body,
       dedupKey: resolveDedupKey(source, meta),
       traceParent: request.traceParent ?? null,
       deliveries: endpoints.map((endpoint) => ({

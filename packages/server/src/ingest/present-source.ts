@@ -19,6 +19,7 @@ export function presentSource(source: Source, now: number) {
     maxBodyBytes: source.maxBodyBytes,
     contentTypes: source.contentTypes,
     requireJson: source.requireJson,
+    decompress: source.decompress,
     response: source.response,
     eventTypeRule: source.eventTypeRule,
     dedupRule: source.dedupRule,

@@ -253,6 +253,7 @@ const FIELDS = new Set([
   'maxBodyBytes',
   'contentTypes',
   'requireJson',
+  'decompress',
   'response',
   'eventTypeRule',
   'dedupRule',
@@ -276,6 +277,7 @@ export function parseSourceFields(body: unknown, config: IngestConfig): SourcePa
   }
   if (body.contentTypes !== undefined) patch.contentTypes = checkContentTypes(body.contentTypes);
   if (body.requireJson !== undefined) patch.requireJson = checkBoolean(body.requireJson, 'requireJson');
+  if (body.decompress !== undefined) patch.decompress = checkBoolean(body.decompress, 'decompress');
   if (body.response !== undefined) patch.response = checkResponse(body.response);
   if (body.eventTypeRule !== undefined) patch.eventTypeRule = checkRule(body.eventTypeRule, 'eventTypeRule');
   if (body.dedupRule !== undefined) patch.dedupRule = checkRule(body.dedupRule, 'dedupRule');
@@ -314,6 +316,7 @@ export function newSourceFrom(
     maxBodyBytes: fields.maxBodyBytes ?? extra.config.defaultMaxBodyBytes,
     contentTypes: fields.contentTypes ?? null,
     requireJson: fields.requireJson ?? false,
+    decompress: fields.decompress ?? false,
     response: fields.response ?? DEFAULT_RESPONSE,
     eventTypeRule: fields.eventTypeRule ?? { kind: 'provider' },
     dedupRule: fields.dedupRule ?? { kind: 'provider' },

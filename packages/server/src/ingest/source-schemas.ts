@@ -33,6 +33,10 @@ const sourceProperties = {
   maxBodyBytes: { type: 'integer' },
   contentTypes: { type: ['array', 'null'], items: { type: 'string' } },
   requireJson: { type: 'boolean' },
+  decompress: {
+    type: 'boolean',
+    description: 'A compressed body is stored and forwarded decompressed, without its Content-Encoding.',
+  },
   response: {
     type: 'object',
     required: ['status', 'body', 'contentType'],
@@ -77,6 +81,9 @@ const bodyProperties = {
   ),
   contentTypes: documented('Accepted media types, or null for any.'),
   requireJson: documented('Refuse bodies that are not JSON with 400 invalid_json (default false).'),
+  decompress: documented(
+    'Store and forward a compressed body (Content-Encoding gzip, deflate, br) decompressed, without its coding, so receivers whose body parser inflates can verify it (default false: forwarded as it came).',
+  ),
   response: documented('`{status (2xx), body, contentType}` sent once stored; default 202 {"ok":true}.'),
   eventTypeRule: documented(
     '`{"kind":"provider"}` (default), `{"kind":"header","name"}`, `{"kind":"pointer","pointer"}` or `{"kind":"fixed","eventType"}`.',

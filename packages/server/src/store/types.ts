@@ -169,6 +169,11 @@ export interface Source {
   maxBodyBytes: number;
   contentTypes: string[] | null;
   requireJson: boolean;
+  /**
+   * Store and forward a compressed body (`Content-Encoding`) decompressed, without its coding, for
+   * receivers whose body parser inflates before they can verify; off, it goes on exactly as it came.
+   */
+  decompress: boolean;
   response: { status: number; body: string; contentType: string };
   eventTypeRule:
     | { kind: 'provider' }

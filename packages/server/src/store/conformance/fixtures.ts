@@ -55,6 +55,7 @@ export function newSource(overrides: Partial<NewSource> = {}): NewSource {
     maxBodyBytes: 1024 * 1024,
     contentTypes: ['application/json'],
     requireJson: true,
+    decompress: false,
     response: { status: 202, body: '{"ok":true}', contentType: 'application/json' },
     eventTypeRule: { kind: 'provider' },
     dedupRule: { kind: 'provider' },

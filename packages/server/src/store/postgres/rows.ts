@@ -194,6 +194,7 @@ export interface SourceRow {
   max_body_bytes: number;
   content_types: string[] | null;
   require_json: boolean;
+  decompress: boolean;
   response: Source['response'];
   event_type_rule: Source['eventTypeRule'];
   dedup_rule: Source['dedupRule'];
@@ -215,6 +216,7 @@ export function toSource(row: SourceRow): Source {
     maxBodyBytes: row.max_body_bytes,
     contentTypes: row.content_types,
     requireJson: row.require_json,
+    decompress: row.decompress,
     response: row.response,
     eventTypeRule: row.event_type_rule,
     dedupRule: row.dedup_rule,

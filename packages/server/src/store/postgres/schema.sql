@@ -157,7 +157,8 @@ TABLE sources (
   alias text,
   disabled boolean NOT NULL DEFAULT false,
   created_at bigint NOT NULL,
-  updated_at bigint NOT NULL
+  updated_at bigint NOT NULL,
+  decompress boolean NOT NULL DEFAULT false
 );
 CONSTRAINT sources_alias_key UNIQUE (alias);
 CONSTRAINT sources_name_key UNIQUE (name);

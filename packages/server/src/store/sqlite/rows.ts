@@ -131,6 +131,7 @@ export function toSource(row: Row): Source {
     maxBodyBytes: num(row.max_body_bytes),
     contentTypes: optJson(row.content_types),
     requireJson: bool(row.require_json),
+    decompress: bool(row.decompress),
     response: json(row.response),
     eventTypeRule: json(row.event_type_rule),
     dedupRule: json(row.dedup_rule),
