@@ -63,6 +63,27 @@ export function checkCustomHeaders(
 const NO_OWN_HEADERS: SigningScheme = { scheme: 'standard-webhooks-v1' };
 
 /**
+ * Throws `validation_failed` when an hmac `signedContent` template is one delivery could not sign with,
+ * the rule sources hold theirs to: `{body}` exactly once and `{timestamp}` (the signing library refuses
+ * any other template, so every delivery would fail), and a `timestampHeader` to carry the timestamp
+ * (without it the template was silently ignored and the body alone signed).
+ */
+export function assertSignedContent(signing: SigningScheme): void {
+  if (signing.scheme !== 'hmac' || signing.signedContent === undefined) return;
+  const template = signing.signedContent;
+  const fail = (message: string) =>
+    new ApiError('validation_failed', `signing.signedContent ${message}`, {
+      details: [{ path: '/body/signing/signedContent', message }],
+    });
+  if (template.split('{body}').length !== 2 || !template.includes('{timestamp}')) {
+    throw fail('must contain {body} exactly once and {timestamp}, e.g. {timestamp}.{body}');
+  }
+  if (signing.timestampHeader === undefined) {
+    throw fail('needs signing.timestampHeader: the receiver reads the signed timestamp from it');
+  }
+}
+
+/**
  * Throws `reserved_header` when a legacy scheme's own headers could not go out as configured: the
  * signature, timestamp and token header names follow the custom-header rules (an RFC 9110 token, not a
  * header Hookline sets, so the secret never travels as `Host` and no signature replaces `webhook-id`),

@@ -155,6 +155,22 @@ test('signing header names and prefix follow the custom-header rules, on create 
     assert.equal(bodyOf<{ error: { details: { reason: string } } }>(response).error.details.reason, reason);
   }
 
+  // A template delivery could not sign with is refused too, as sources refuse theirs.
+  for (const signing of [
+    hmac({ timestampHeader: 'X-Ts', signedContent: 'v0:{body}' }),
+    hmac({ timestampHeader: 'X-Ts', signedContent: '{timestamp}{body}{body}' }),
+    hmac({ signedContent: '{timestamp}.{body}' }),
+  ]) {
+    const response = await create(t, { url: 'https://example.com/s', signing });
+    assert.equal(response.statusCode, 400, JSON.stringify(signing));
+    assert.equal(errorCode(response), 'validation_failed', JSON.stringify(signing));
+  }
+  const templated = await create(t, {
+    url: 'https://example.com/s',
+    signing: hmac({ timestampHeader: 'X-Ts', signedContent: 'v0:{timestamp}:{body}' }),
+  });
+  assert.equal(templated.statusCode, 201, templated.body);
+
   const good = hmac({ prefix: 'sha256=', timestampHeader: 'X-Signature-Timestamp' });
   const created = await create(t, {
     url: 'https://example.com/s',

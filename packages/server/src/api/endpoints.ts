@@ -9,6 +9,7 @@ import { issueSecret } from './endpoint-secrets.ts';
 import {
   assertEventTypePatterns,
   assertPayloadFilter,
+  assertSignedContent,
   assertSigningHeaders,
   assertSourcesExist,
   checkCustomHeaders,
@@ -219,7 +220,10 @@ const FIELDS = [
 function validate(body: EndpointInput, signing: SigningScheme, deps: AppDeps): void {
   if (body.url !== undefined) body.url = checkDestinationUrl(body.url, deps.ssrfPolicy);
   // Only a given scheme: an unrelated PATCH must not fail on what was saved before this check existed.
-  if (body.signing !== undefined) assertSigningHeaders(body.signing);
+  if (body.signing !== undefined) {
+    assertSigningHeaders(body.signing);
+    assertSignedContent(body.signing);
+  }
   if (body.headers !== undefined) body.headers = checkCustomHeaders(body.headers, signing);
   assertEventTypePatterns(body.eventTypes);
   assertPayloadFilter(body.payloadFilter);
