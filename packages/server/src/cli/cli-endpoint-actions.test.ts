@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { hookline, type ServedHookline, serve, startReceiver, tempDir } from './cli-test-kit.ts';
+import {
+  apiFlags,
+  createEndpointVia,
+  fieldsOf,
+  hookline,
+  type ServedHookline,
+  serve,
+  startReceiver,
+  tempDir,
+} from './cli-test-kit.ts';
 
 describe('hookline endpoints enable | disable | recover', () => {
   let server: ServedHookline;
@@ -12,20 +21,10 @@ describe('hookline endpoints enable | disable | recover', () => {
   after(async () => {
     assert.equal(await server.stop(), 0);
   });
-  const api = () => ['--server', server.url, '--api-key', server.adminKey];
-  const fields = (stdout: string) =>
-    Object.fromEntries(
-      stdout
-        .trimEnd()
-        .split('\n')
-        .map((line) => line.split(/\s{2,}/, 2)),
-    );
-  const createEndpoint = async (url: string, extra: Record<string, unknown> = {}) => {
-    const data = JSON.stringify({ url, eventTypes: ['nothing.routed.here'], ...extra });
-    const created = await hookline(['endpoints', 'create', ...api(), '--data', data, '--json']);
-    assert.equal(created.code, 0, created.stderr);
-    return (JSON.parse(created.stdout) as { id: string }).id;
-  };
+  const api = () => apiFlags(server);
+  /** An endpoint on `url` (`retrySchedule: []`: one attempt, no retries). */
+  const createEndpoint = (url: string, extra: Record<string, unknown> = {}) =>
+    createEndpointVia(server, url, extra);
 
   test('disable and enable print the endpoint as get does', async () => {
     const endpoint = await createEndpoint('http://127.0.0.1:9/hooks');
@@ -38,13 +37,13 @@ describe('hookline endpoints enable | disable | recover', () => {
       'receiver down for maintenance',
     ]);
     assert.equal(disabled.code, 0, disabled.stderr);
-    const shown = fields(disabled.stdout);
+    const shown = fieldsOf(disabled.stdout);
     assert.equal(shown.id, endpoint);
     assert.equal(shown.disabled, 'true');
     assert.equal(shown.disabledReason, 'receiver down for maintenance');
     const got = await hookline(['endpoints', 'get', endpoint, ...api()]);
     assert.deepEqual(
-      { ...fields(got.stdout), updatedAt: null },
+      { ...fieldsOf(got.stdout), updatedAt: null },
       { ...shown, updatedAt: null },
       'the same fields as get',
     );
@@ -72,9 +71,9 @@ describe('hookline endpoints enable | disable | recover', () => {
       // One attempt and no retry: the test delivery ends `exhausted`.
       const failed = await hookline(['endpoints', 'test', endpoint, ...api(), '--data', '{"n":1}']);
       assert.equal(failed.code, 1);
-      const deliveryId = fields(failed.stdout).deliveryId ?? '';
+      const deliveryId = fieldsOf(failed.stdout).deliveryId ?? '';
       const exhausted = await hookline(['deliveries', 'get', deliveryId, ...api()]);
-      assert.equal(fields(exhausted.stdout).status, 'exhausted');
+      assert.equal(fieldsOf(exhausted.stdout).status, 'exhausted');
 
       const outside = await hookline([
         'endpoints',

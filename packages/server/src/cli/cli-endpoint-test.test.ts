@@ -3,7 +3,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import {
+  apiFlags,
   closedPort,
+  createEndpointVia,
+  fieldsOf,
   hookline,
   type ServedHookline,
   serve,
@@ -27,21 +30,10 @@ describe('hookline endpoints test, messages | deliveries get and cancel', () => 
     receiver = await startReceiver();
   });
   afterEach(() => receiver.close());
-  const api = () => ['--server', server.url, '--api-key', server.adminKey];
-  const fields = (stdout: string) =>
-    Object.fromEntries(
-      stdout
-        .trimEnd()
-        .split('\n')
-        .map((line) => line.split(/\s{2,}/, 2)),
-    );
-  /** An endpoint on `url`; `retrySchedule` [] means one attempt, no retries. */
-  const createEndpoint = async (url: string, extra: Record<string, unknown> = {}) => {
-    const data = JSON.stringify({ url, eventTypes: ['nothing.routed.here'], ...extra });
-    const created = await hookline(['endpoints', 'create', ...api(), '--data', data, '--json']);
-    assert.equal(created.code, 0, created.stderr);
-    return (JSON.parse(created.stdout) as { id: string }).id;
-  };
+  const api = () => apiFlags(server);
+  /** An endpoint on `url` (`retrySchedule: []`: one attempt, no retries). */
+  const createEndpoint = (url: string, extra: Record<string, unknown> = {}) =>
+    createEndpointVia(server, url, extra);
 
   test('a 2xx: exit 0, the attempt printed, the payload and event type as given', async () => {
     receiver.answer = 200;
@@ -58,7 +50,7 @@ describe('hookline endpoints test, messages | deliveries get and cancel', () => 
       '{"order":42}',
     ]);
     assert.equal(sent.code, 0, sent.stderr);
-    const shown = fields(sent.stdout);
+    const shown = fieldsOf(sent.stdout);
     assert.equal(shown.result, 'succeeded');
     assert.equal(shown.status, '200');
     assert.match(shown.attemptId ?? '', /^att_/);
@@ -104,7 +96,7 @@ describe('hookline endpoints test, messages | deliveries get and cancel', () => 
     const endpoint = await createEndpoint(receiver.url, { retrySchedule: [3_600_000] });
     const failed = await hookline(['endpoints', 'test', endpoint, ...api()]);
     assert.equal(failed.code, 1);
-    const shown = fields(failed.stdout);
+    const shown = fieldsOf(failed.stdout);
     assert.equal(shown.result, 'failed');
     assert.equal(shown.status, '503');
     assert.match(shown.error ?? '', /^HTTP 503/);
@@ -117,7 +109,7 @@ describe('hookline endpoints test, messages | deliveries get and cancel', () => 
 
     const waiting = await hookline(['deliveries', 'get', deliveryId, ...api()]);
     assert.equal(waiting.code, 0, waiting.stderr);
-    assert.equal(fields(waiting.stdout).status, 'failed');
+    assert.equal(fieldsOf(waiting.stdout).status, 'failed');
     const cancelled = await hookline(['deliveries', 'cancel', deliveryId, ...api()]);
     assert.equal(cancelled.code, 0, cancelled.stderr);
     assert.equal(cancelled.stdout, `cancelled ${deliveryId}\n`);
@@ -136,7 +128,7 @@ describe('hookline endpoints test, messages | deliveries get and cancel', () => 
     });
     const refused = await hookline(['endpoints', 'test', endpoint, ...api()]);
     assert.equal(refused.code, 1);
-    const shown = fields(refused.stdout);
+    const shown = fieldsOf(refused.stdout);
     assert.equal(shown.result, 'failed');
     assert.equal(shown.status, '-');
     assert.match(shown.error ?? '', /^connect/);

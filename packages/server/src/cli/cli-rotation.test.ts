@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
-import { hookline, type ServedHookline, serve, tempDir } from './cli-test-kit.ts';
+import { apiFlags, fieldsOf, hookline, type ServedHookline, serve, tempDir } from './cli-test-kit.ts';
 
 describe('hookline sources rotate-token | rotate-secret, endpoints rotate-secret', () => {
   let server: ServedHookline;
@@ -15,14 +15,7 @@ describe('hookline sources rotate-token | rotate-secret, endpoints rotate-secret
   after(async () => {
     assert.equal(await server.stop(), 0);
   });
-  const api = () => ['--server', server.url, '--api-key', server.adminKey];
-  const fields = (stdout: string) =>
-    Object.fromEntries(
-      stdout
-        .trimEnd()
-        .split('\n')
-        .map((line) => line.split(/\s{2,}/, 2)),
-    );
+  const api = () => apiFlags(server);
   const createSource = async (name: string, scheme: string, secret?: string) => {
     const flags = ['--name', name, '--scheme', scheme, ...(secret ? ['--secret', secret] : [])];
     const created = await hookline(['sources', 'create', ...api(), ...flags, '--json']);
@@ -53,7 +46,7 @@ describe('hookline sources rotate-token | rotate-secret, endpoints rotate-secret
 
     const rotated = await hookline(['sources', 'rotate-token', source.id, ...api()]);
     assert.equal(rotated.code, 0, rotated.stderr);
-    const shown = fields(rotated.stdout);
+    const shown = fieldsOf(rotated.stdout);
     assert.equal(shown.id, source.id);
     assert.equal(shown.name, 'gh-token');
     assert.match(shown.ingestUrl ?? '', new RegExp(`^${server.url}/in/\\S+$`));
@@ -86,7 +79,7 @@ describe('hookline sources rotate-token | rotate-secret, endpoints rotate-secret
       '1h',
     ]);
     assert.equal(rotated.code, 0, rotated.stderr);
-    assert.deepEqual(fields(rotated.stdout), {
+    assert.deepEqual(fieldsOf(rotated.stdout), {
       id: source.id,
       name: 'gh-secret',
       secret: 'second-secret',
@@ -181,7 +174,7 @@ describe('hookline sources rotate-token | rotate-secret, endpoints rotate-secret
       const before = Date.now();
       const rotated = await hookline(['endpoints', 'rotate-secret', endpoint.id, ...api(), '--grace', '2h']);
       assert.equal(rotated.code, 0, rotated.stderr);
-      const shown = fields(rotated.stdout);
+      const shown = fieldsOf(rotated.stdout);
       assert.equal(shown.id, endpoint.id);
       assert.match(shown.secret ?? '', /^whsec_/);
       assert.notEqual(shown.secret, endpoint.secret);

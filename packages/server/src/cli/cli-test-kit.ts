@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
@@ -48,6 +49,33 @@ export interface ServedHookline {
   output(): string;
   /** SIGTERM, then waits for the exit code. */
   stop(): Promise<number | null>;
+}
+
+/** The flags that point a command at a served gateway as its admin. */
+export function apiFlags(server: Pick<ServedHookline, 'url' | 'adminKey'>): string[] {
+  return ['--server', server.url, '--api-key', server.adminKey];
+}
+
+/** The `name  value` lines a single-resource command prints, as an object. */
+export function fieldsOf(stdout: string): Record<string, string> {
+  return Object.fromEntries(
+    stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => line.split(/\s{2,}/, 2)),
+  );
+}
+
+/** Creates an endpoint on `url` through the CLI (routed no events unless `extra` says); its id. */
+export async function createEndpointVia(
+  server: Pick<ServedHookline, 'url' | 'adminKey'>,
+  url: string,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
+  const data = JSON.stringify({ url, eventTypes: ['nothing.routed.here'], ...extra });
+  const created = await hookline(['endpoints', 'create', ...apiFlags(server), '--data', data, '--json']);
+  assert.equal(created.code, 0, created.stderr);
+  return (JSON.parse(created.stdout) as { id: string }).id;
 }
 
 /** A fresh temp dir for a test's database and files. */

@@ -34,6 +34,33 @@ function post(kit: IngestKit, url: string, body: Uint8Array, headers: Record<str
   return kit.app.inject({ method: 'POST', url, headers, payload: Buffer.from(body) });
 }
 
+/** A worker delivering the kit's messages to loopback receivers, polling every 50 ms. */
+function startForwarding(kit: IngestKit) {
+  return startWorker(
+    {
+      store: kit.store,
+      config: { ...defaultConfig(), dev: true },
+      clock: kit.clock.now,
+      logger: pino({ level: 'silent' }),
+      router: createRouter(kit.store, { clock: kit.clock.now }),
+      maxAttempts: (endpoint) => maxAttempts(endpoint),
+      ssrfPolicy: createSsrfPolicy({ allowLoopback: true }),
+    },
+    { random: () => 0.5, pollIntervalMs: 50, maintenanceEveryMs: 0 },
+  );
+}
+
+/** Waits (bounded) for the receiver's first request. */
+async function firstRequest(receiver: Awaited<ReturnType<typeof startReceiver>>) {
+  for (let waited = 0; receiver.requests.length === 0; waited += 10) {
+    assert.ok(waited < 10_000, 'the delivery never arrived');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const [received] = receiver.requests;
+  assert.ok(received);
+  return received;
+}
+
 forEachEngine((engine) => {
   test('a gzip body is verified and stored as sent, routed by its JSON, and forwarded with its coding', async () => {
     // Wall time, so the receiver's Standard Webhooks check accepts Hookline's timestamp.
@@ -41,18 +68,7 @@ forEachEngine((engine) => {
       testStore: await engine.open({ clock: createTestClock(Date.now()) }),
     });
     const receiver = await startReceiver();
-    const worker = await startWorker(
-      {
-        store: kit.store,
-        config: { ...defaultConfig(), dev: true },
-        clock: kit.clock.now,
-        logger: pino({ level: 'silent' }),
-        router: createRouter(kit.store, { clock: kit.clock.now }),
-        maxAttempts: (endpoint) => maxAttempts(endpoint),
-        ssrfPolicy: createSsrfPolicy({ allowLoopback: true }),
-      },
-      { random: () => 0.5, pollIntervalMs: 50, maintenanceEveryMs: 0 },
-    );
+    const worker = await startForwarding(kit);
     try {
       const source = await kit.createSource({
         name: 'gh',
@@ -80,12 +96,7 @@ forEachEngine((engine) => {
         deliveries.data.map((d) => d.endpointId),
         [endpoint.id],
       );
-      for (let waited = 0; receiver.requests.length === 0; waited += 10) {
-        assert.ok(waited < 10_000, 'the delivery never arrived');
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      const [received] = receiver.requests;
-      assert.ok(received);
+      const received = await firstRequest(receiver);
       // The same bytes with the coding that makes them readable, and both signatures verify over them.
       assert.deepEqual(received.body, wire);
       assert.equal(received.headers['content-encoding'], 'gzip');
@@ -124,18 +135,7 @@ forEachEngine((engine) => {
       testStore: await engine.open({ clock: createTestClock(Date.now()) }),
     });
     const receiver = await startReceiver();
-    const worker = await startWorker(
-      {
-        store: kit.store,
-        config: { ...defaultConfig(), dev: true },
-        clock: kit.clock.now,
-        logger: pino({ level: 'silent' }),
-        router: createRouter(kit.store, { clock: kit.clock.now }),
-        maxAttempts: (endpoint) => maxAttempts(endpoint),
-        ssrfPolicy: createSsrfPolicy({ allowLoopback: true }),
-      },
-      { random: () => 0.5, pollIntervalMs: 50, maintenanceEveryMs: 0 },
-    );
+    const worker = await startForwarding(kit);
     try {
       const source = await kit.createSource({
         name: 'gh',
@@ -154,12 +154,7 @@ forEachEngine((engine) => {
       assert.equal(message?.headers['content-encoding'], undefined);
       assert.equal(message?.headers['x-github-event'], 'issues');
 
-      for (let waited = 0; receiver.requests.length === 0; waited += 10) {
-        assert.ok(waited < 10_000, 'the delivery never arrived');
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      const [received] = receiver.requests;
-      assert.ok(received);
+      const received = await firstRequest(receiver);
       assert.equal(received.body.toString(), json);
       assert.equal(received.headers['content-encoding'], undefined);
       // The official library, which reads the body as text, verifies Hookline's signature now.
