@@ -216,6 +216,29 @@ describe('hookline serve and the API commands', () => {
       assert.match(window.stdout, /^dry run: 0 deliveries of ep_\S+ since \S+ would be recovered$/m);
       const badTime = await hookline(['replay', '--endpoint', endpointId, '--since', 'yesterday', ...api()]);
       assert.equal(badTime.code, 2);
+      // Date.parse would roll 30 February over into March and recover a window nobody asked for.
+      const rolled = await hookline([
+        'replay',
+        '--endpoint',
+        endpointId,
+        '--since',
+        '2026-02-30T00:00:00Z',
+        ...api(),
+      ]);
+      assert.equal(rolled.code, 2, rolled.stderr);
+      assert.match(rolled.stderr, /--since must be an RFC 3339 time/);
+      const backwards = await hookline([
+        'replay',
+        '--endpoint',
+        endpointId,
+        '--since',
+        '1h',
+        '--until',
+        '2h',
+        ...api(),
+      ]);
+      assert.equal(backwards.code, 2, backwards.stderr);
+      assert.match(backwards.stderr, /--until .* must be after --since/);
     } finally {
       receiver.close();
     }

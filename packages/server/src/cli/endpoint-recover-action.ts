@@ -1,5 +1,4 @@
-import { UsageError } from './cli-errors.ts';
-import { instantFlag } from './instant-flag.ts';
+import { windowFlags } from './instant-flag.ts';
 import type { ItemAction } from './resource-command.ts';
 
 /**
@@ -15,13 +14,7 @@ export const endpointRecoverAction: ItemAction = {
     until: { help: 'end of the window, exclusive, same forms (default: now)' },
   },
   async run({ client, id, itemPath, args, io }) {
-    const now = Date.now();
-    const since = instantFlag(args, 'since', now);
-    if (since === undefined) throw new UsageError(`hookline endpoints recover needs --since TIME`);
-    const until = instantFlag(args, 'until', now);
-    if (until !== undefined && Date.parse(until) <= Date.parse(since)) {
-      throw new UsageError(`--until (${until}) must be after --since (${since})`);
-    }
+    const { since, until } = windowFlags(args, Date.now(), 'hookline endpoints recover');
     const { body } = await client.request('POST', `${itemPath}/recover`, {
       since,
       ...(until === undefined ? {} : { until }),

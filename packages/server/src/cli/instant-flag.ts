@@ -26,6 +26,24 @@ export function instantFlag(args: ParsedArgs, name: string, now: number): string
   return new Date(ms).toISOString();
 }
 
+/**
+ * `--since` (required, named in `command`'s usage error) and `--until` (optional) as a recovery window:
+ * each by {@link instantFlag}, and `--until` after `--since`, or the window is empty by mistake.
+ */
+export function windowFlags(
+  args: ParsedArgs,
+  now: number,
+  command: string,
+): { since: string; until: string | undefined } {
+  const since = instantFlag(args, 'since', now);
+  if (since === undefined) throw new UsageError(`${command} needs --since TIME`);
+  const until = instantFlag(args, 'until', now);
+  if (until !== undefined && Date.parse(until) <= Date.parse(since)) {
+    throw new UsageError(`--until (${until}) must be after --since (${since})`);
+  }
+  return { since, until };
+}
+
 function rfc3339(value: string): number | null {
   const match = RFC3339.exec(value);
   if (!match) return null;

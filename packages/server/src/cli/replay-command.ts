@@ -3,6 +3,7 @@ import { type ParsedArgs, parseCommandArgs, stringFlag } from './args.ts';
 import { CliFailure, UsageError } from './cli-errors.ts';
 import { type CliIo, paint } from './cli-io.ts';
 import type { Command } from './command.ts';
+import { windowFlags } from './instant-flag.ts';
 
 /** `hookline replay`: resend messages by id, or recover an endpoint's failed deliveries in a window. */
 export const replayCommand: Command = {
@@ -14,7 +15,8 @@ export const replayCommand: Command = {
 With message ids: sends each message again now, as a manual attempt (the retry schedule is not disturbed),
 to --endpoint or to every endpoint it has a delivery for, with progress and a summary.
 With --since: puts the endpoint's failed and exhausted deliveries created in [since, until) back in the
-queue (POST /v1/endpoints/{id}/recover). TIME is ISO 8601 or a duration ago: 30m, 6h, 2d.
+queue (POST /v1/endpoints/{id}/recover). TIME is an RFC 3339 time (2026-11-20T00:00:00Z) or a duration
+ago: 30m, 6h, 2d; --until must be after --since.
 --dry-run lists what would be sent and sends nothing. Exit 1 when any resend failed.
 
 Examples:
@@ -106,10 +108,7 @@ async function resendMessages(
 async function recoverWindow(client: ApiClient, io: CliIo, args: ParsedArgs): Promise<number> {
   const endpointId = stringFlag(args, 'endpoint');
   if (!endpointId) throw new UsageError('--since needs --endpoint ep_…');
-  const now = Date.now();
-  const since = parseTime(stringFlag(args, 'since') ?? '', now, '--since');
-  const untilFlag = stringFlag(args, 'until');
-  const until = untilFlag === undefined ? null : parseTime(untilFlag, now, '--until');
+  const { since, until } = windowFlags(args, Date.now(), 'hookline replay --endpoint');
   if (args.flags['dry-run']) {
     const query = new URLSearchParams({ endpointId, status: 'failed,exhausted', since, limit: '1000' });
     if (until) query.set('until', until);
@@ -130,19 +129,6 @@ async function recoverWindow(client: ApiClient, io: CliIo, args: ParsedArgs): Pr
   const recovered = (body as { recovered: number }).recovered;
   io.out(`${paint(io, 'green', 'done')}: ${recovered} deliveries of ${endpointId} put back in the queue\n`);
   return 0;
-}
-
-/** ISO 8601, or a duration ago (`30m`, `6h`, `2d`), as an ISO string. */
-export function parseTime(value: string, now: number, flag: string): string {
-  const relative = /^(\d+)(s|m|h|d)$/.exec(value);
-  if (relative) {
-    const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[relative[2] as 's' | 'm' | 'h' | 'd'];
-    return new Date(now - Number(relative[1]) * unit).toISOString();
-  }
-  const parsed = Date.parse(value);
-  if (Number.isNaN(parsed))
-    throw new UsageError(`${flag} must be ISO 8601 or like 30m, 6h, 2d; got "${value}"`);
-  return new Date(parsed).toISOString();
 }
 
 function progress(done: number, total: number): string {
