@@ -84,7 +84,8 @@ export function messageRoutes(app: FastifyInstance, deps: AppDeps): void {
         response: { 200: { $ref: 'Message#' }, ...errorResponses },
       },
     },
-    async (request) => presentMessage(await loadMessage(deps, request, request.params.id)),
+    async (request) =>
+      presentMessage(await loadMessage(deps, request, request.params.id), deps.config.ingestMaxBodyBytes),
   );
 
   app.get<{ Params: { id: string }; Querystring: { limit?: number; cursor?: string } }>(

@@ -1,4 +1,4 @@
-import { contentCodingsOf, decodeContentCodingsSync } from '../ingest/content-coding.ts';
+import { contentCodingsOf, decodeContentCodings } from '../ingest/content-coding.ts';
 import type {
   ApiKey,
   Attempt,
@@ -10,10 +10,6 @@ import type {
   Message,
 } from '../store/types.ts';
 import { exceedsJsonDepth } from './json-depth.ts';
-
-// The largest body an ingest source may accept (ingest-config.ts), decoded: stored bodies were capped at
-// their source's limit when they arrived, so this bounds only a source whose limit has since grown.
-const MAX_DECODED_BYTES = 25 * 1024 * 1024;
 
 /**
  * Store records → API representations: ISO 8601 times, and nothing secret (key hashes and endpoint
@@ -100,11 +96,12 @@ export function presentMessageSummary(message: Message) {
 /**
  * The full message: the body decoded as JSON when it is JSON, as text otherwise. An inbound body that
  * came compressed is stored (and forwarded) as it came; it is shown with its `Content-Encoding` undone,
- * which `contentEncoding` names, or as it is when it does not decode.
+ * which `contentEncoding` names, or as it is when it does not decode. `maxDecodedBytes` is the largest
+ * body a source may accept (`ingestMaxBodyBytes`): every stored body was decoded within its source's limit.
  */
-export function presentMessage(message: Message) {
+export async function presentMessage(message: Message, maxDecodedBytes: number) {
   const contentEncoding = message.sourceId === null ? null : (message.headers['content-encoding'] ?? null);
-  const decoded = decodeBody(withoutCoding(message.body, contentEncoding));
+  const decoded = decodeBody(await withoutCoding(message.body, contentEncoding, maxDecodedBytes));
   return {
     ...presentMessageSummary(message),
     headers: message.headers,
@@ -115,11 +112,15 @@ export function presentMessage(message: Message) {
   };
 }
 
-function withoutCoding(body: Uint8Array | null, contentEncoding: string | null): Uint8Array | null {
+async function withoutCoding(
+  body: Uint8Array | null,
+  contentEncoding: string | null,
+  maxBytes: number,
+): Promise<Uint8Array | null> {
   if (body === null || contentEncoding === null) return body;
   const codings = contentCodingsOf(contentEncoding);
   if (codings === null) return body;
-  const decoded = decodeContentCodingsSync(body, codings, MAX_DECODED_BYTES);
+  const decoded = await decodeContentCodings(body, codings, maxBytes);
   return decoded.ok ? decoded.body : body;
 }
 

@@ -1,35 +1,33 @@
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 
-type Options = { maxOutputLength: number };
-type Decode = (body: Uint8Array, options: Options) => Promise<Buffer>;
-type DecodeSync = (body: Uint8Array, options: Options) => Buffer;
+type Decode = (body: Uint8Array, options: { maxOutputLength: number }) => Promise<Buffer>;
+
+const gunzip: Decode = promisify(zlib.gunzip);
+const brotli: Decode = promisify(zlib.brotliDecompress);
+const inflate: Decode = promisify(zlib.inflate);
+const inflateRaw: Decode = promisify(zlib.inflateRaw);
 
 /**
  * `deflate` means zlib-wrapped (RFC 9110), but raw deflate is common in the wild: a zlib header has
  * compression method 8 in its first byte's low nibble and makes the first two bytes a multiple of 31.
  */
-function zlibWrapped(body: Uint8Array): boolean {
-  return (
-    body.length >= 2 && ((body[0] ?? 0) & 0x0f) === 8 && (((body[0] ?? 0) << 8) | (body[1] ?? 0)) % 31 === 0
-  );
-}
-
-const inflateEither: DecodeSync = (body, options) =>
-  (zlibWrapped(body) ? zlib.inflateSync : zlib.inflateRawSync)(body, options);
-const inflateEitherAsync: Decode = (body, options) =>
-  promisify(zlibWrapped(body) ? zlib.inflate : zlib.inflateRaw)(body, options);
+const inflateEither: Decode = (body, options) => {
+  const zlibWrapped =
+    body.length >= 2 && ((body[0] ?? 0) & 0x0f) === 8 && (((body[0] ?? 0) << 8) | (body[1] ?? 0)) % 31 === 0;
+  return (zlibWrapped ? inflate : inflateRaw)(body, options);
+};
 
 /**
- * The codings the ingest path decodes, each in the thread pool (ingest) and in place (a message view).
- * Not zstd: its decoder may reserve a window of up to 128 MiB whatever the body's size, which the
- * source's limit would not bound.
+ * The codings Hookline decodes (ingest, compressed publishes, the message view). Not zstd: its decoder
+ * may reserve a window of up to 128 MiB whatever the body's size, which the source's limit would not
+ * bound.
  */
-const DECODERS: Readonly<Record<string, { decode: Decode; decodeSync: DecodeSync }>> = {
-  gzip: { decode: promisify(zlib.gunzip), decodeSync: zlib.gunzipSync },
-  'x-gzip': { decode: promisify(zlib.gunzip), decodeSync: zlib.gunzipSync },
-  deflate: { decode: inflateEitherAsync, decodeSync: inflateEither },
-  br: { decode: promisify(zlib.brotliDecompress), decodeSync: zlib.brotliDecompressSync },
+const DECODERS: Readonly<Record<string, Decode>> = {
+  gzip: gunzip,
+  'x-gzip': gunzip,
+  deflate: inflateEither,
+  br: brotli,
 };
 
 /** For `Accept-Encoding` on a 415 (RFC 9110 §12.5.3): what a sender may use instead. */
@@ -71,41 +69,14 @@ export async function decodeContentCodings(
   let current = body;
   for (const coding of codings) {
     if (current.length === 0) break;
-    const decoder = DECODERS[coding];
-    if (decoder === undefined) return { ok: false, reason: 'corrupt' };
+    const decode = DECODERS[coding];
+    if (decode === undefined) return { ok: false, reason: 'corrupt' };
     try {
-      current = await decoder.decode(current, { maxOutputLength: maxBytes });
+      current = await decode(current, { maxOutputLength: maxBytes });
     } catch (error) {
-      return failure(error);
+      const code = (error as { code?: unknown }).code;
+      return { ok: false, reason: code === 'ERR_BUFFER_TOO_LARGE' ? 'too_large' : 'corrupt' };
     }
   }
   return { ok: true, body: current };
-}
-
-/**
- * {@link decodeContentCodings} on the calling thread, for bodies already accepted once (a stored message
- * shown by the API): the same cap, without a thread-pool round trip per coding.
- */
-export function decodeContentCodingsSync(
-  body: Uint8Array,
-  codings: readonly string[],
-  maxBytes: number,
-): DecodedBody {
-  let current = body;
-  for (const coding of codings) {
-    if (current.length === 0) break;
-    const decoder = DECODERS[coding];
-    if (decoder === undefined) return { ok: false, reason: 'corrupt' };
-    try {
-      current = decoder.decodeSync(current, { maxOutputLength: maxBytes });
-    } catch (error) {
-      return failure(error);
-    }
-  }
-  return { ok: true, body: current };
-}
-
-function failure(error: unknown): DecodedBody {
-  const code = (error as { code?: unknown }).code;
-  return { ok: false, reason: code === 'ERR_BUFFER_TOO_LARGE' ? 'too_large' : 'corrupt' };
 }
