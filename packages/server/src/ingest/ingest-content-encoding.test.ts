@@ -11,8 +11,8 @@ import { defaultConfig } from '../config.ts';
 import { maxAttempts } from '../delivery/retry-policy.ts';
 import { createRouter } from '../delivery/router.ts';
 import { createSsrfPolicy } from '../delivery/ssrf-guard.ts';
-import { createTestClock, forEachEngine } from '../store/conformance/engines.ts';
-import { startReceiver } from '../test-support/delivery-kit.ts';
+import { createTestClock, type EngineFactory, forEachEngine } from '../store/conformance/engines.ts';
+import { type Receiver, startReceiver } from '../test-support/delivery-kit.ts';
 import { startWorker } from '../worker.ts';
 import { createIngestKit, type IngestKit } from './ingest-test-kit.ts';
 
@@ -34,9 +34,19 @@ function post(kit: IngestKit, url: string, body: Uint8Array, headers: Record<str
   return kit.app.inject({ method: 'POST', url, headers, payload: Buffer.from(body) });
 }
 
-/** A worker delivering the kit's messages to loopback receivers, polling every 50 ms. */
-function startForwarding(kit: IngestKit) {
-  return startWorker(
+/**
+ * Runs `fn` with an ingest kit on wall time (so the receiver's Standard Webhooks check accepts Hookline's
+ * timestamp), a loopback receiver, and a worker delivering to it every 50 ms; closes all three after.
+ */
+async function withForwarding(
+  engine: EngineFactory,
+  fn: (kit: IngestKit, receiver: Receiver) => Promise<void>,
+): Promise<void> {
+  const kit = await createIngestKit(engine, {
+    testStore: await engine.open({ clock: createTestClock(Date.now()) }),
+  });
+  const receiver = await startReceiver();
+  const worker = await startWorker(
     {
       store: kit.store,
       config: { ...defaultConfig(), dev: true },
@@ -48,10 +58,17 @@ function startForwarding(kit: IngestKit) {
     },
     { random: () => 0.5, pollIntervalMs: 50, maintenanceEveryMs: 0 },
   );
+  try {
+    await fn(kit, receiver);
+  } finally {
+    await worker.stop();
+    await receiver.close();
+    await kit.close();
+  }
 }
 
 /** Waits (bounded) for the receiver's first request. */
-async function firstRequest(receiver: Awaited<ReturnType<typeof startReceiver>>) {
+async function firstRequest(receiver: Receiver) {
   for (let waited = 0; receiver.requests.length === 0; waited += 10) {
     assert.ok(waited < 10_000, 'the delivery never arrived');
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -63,13 +80,7 @@ async function firstRequest(receiver: Awaited<ReturnType<typeof startReceiver>>)
 
 forEachEngine((engine) => {
   test('a gzip body is verified and stored as sent, routed by its JSON, and forwarded with its coding', async () => {
-    // Wall time, so the receiver's Standard Webhooks check accepts Hookline's timestamp.
-    const kit = await createIngestKit(engine, {
-      testStore: await engine.open({ clock: createTestClock(Date.now()) }),
-    });
-    const receiver = await startReceiver();
-    const worker = await startForwarding(kit);
-    try {
+    await withForwarding(engine, async (kit, receiver) => {
       const source = await kit.createSource({
         name: 'gh',
         verification: { scheme: 'github' },
@@ -123,20 +134,11 @@ forEachEngine((engine) => {
         { secrets: [WHSEC] },
       );
       assert.equal(verified.ok, true);
-    } finally {
-      await worker.stop();
-      await receiver.close();
-      await kit.close();
-    }
+    });
   });
 
   test('a decompress source stores and forwards the decoded body without its coding; standardwebhooks verifies it', async () => {
-    const kit = await createIngestKit(engine, {
-      testStore: await engine.open({ clock: createTestClock(Date.now()) }),
-    });
-    const receiver = await startReceiver();
-    const worker = await startForwarding(kit);
-    try {
+    await withForwarding(engine, async (kit, receiver) => {
       const source = await kit.createSource({
         name: 'gh',
         verification: { scheme: 'github' },
@@ -171,11 +173,7 @@ forEachEngine((engine) => {
       assert.equal(again.statusCode, 202, again.body);
       const stored = await kit.store.getMessage(String(again.headers['x-hookline-message-id']));
       assert.deepEqual(Buffer.from(stored?.body ?? []), plain);
-    } finally {
-      await worker.stop();
-      await receiver.close();
-      await kit.close();
-    }
+    });
   });
 
   test('deflate (zlib and raw), br and stacked codings are decoded for routing; identity is no coding', async () => {
