@@ -129,6 +129,7 @@ async function serveHookline(engine: 'sqlite' | 'postgres', storeless = false): 
     contentTypes: null,
     requireJson: true,
     decompress: false,
+    handshake: null,
     response: DEFAULT_RESPONSE,
     eventTypeRule: { kind: 'pointer', pointer: '/type' },
     dedupRule: { kind: 'pointer', pointer: '/id' },

@@ -5,6 +5,7 @@ import { ApiError } from '../errors.ts';
 import { type IngestConfig, ingestConfig } from '../ingest/ingest-config.ts';
 import { presentSource } from '../ingest/present-source.ts';
 import {
+  assertHandshakeFits,
   newSourceFrom,
   parseGivenSecrets,
   parseRotation,
@@ -112,6 +113,7 @@ export const sourcesRoutes: FastifyPluginAsync<SourcesRoutesOptions> = async (ap
         ? []
         : initialSecrets(scheme, parseGivenSecrets(request.body), now, options.random);
     const input = newSourceFrom(fields, { token: generateSourceToken(options.random), secrets, config });
+    assertHandshakeFits(input);
     const source = await clash(store.createSource(input), fields, null);
     invalidate();
     return reply.code(201).send({ ...presentSource(source, now), secrets: secrets.map((s) => s.secret) });
@@ -140,6 +142,7 @@ export const sourcesRoutes: FastifyPluginAsync<SourcesRoutesOptions> = async (ap
     const source = await load(key, request.params.id);
     const fields = parseSourceFields(request.body, config);
     if (fields.tenant !== undefined) fields.tenant = writeTenant(key, fields.tenant);
+    assertHandshakeFits({ ...source, ...fields });
     const now = clock();
     const given = parseGivenSecrets(request.body);
     const scheme = fields.verification?.scheme ?? source.verification.scheme;

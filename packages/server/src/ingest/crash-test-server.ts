@@ -33,6 +33,7 @@ if ((await store.getSourceByToken(token)) === null) {
     contentTypes: null,
     requireJson: true,
     decompress: false,
+    handshake: null,
     response: DEFAULT_RESPONSE,
     eventTypeRule: { kind: 'provider' },
     dedupRule: { kind: 'provider' },

@@ -78,6 +78,7 @@ function legacySource(name: string): NewSource {
     contentTypes: null,
     requireJson: false,
     decompress: false,
+    handshake: null,
     response: DEFAULT_RESPONSE,
     eventTypeRule: { kind: 'provider' },
     dedupRule: { kind: 'none' },

@@ -64,6 +64,7 @@ export async function ensureDefaultSource(
       contentTypes: null,
       requireJson: false,
       decompress: false,
+      handshake: null,
       response: DEFAULT_RESPONSE,
       eventTypeRule: { kind: 'provider' },
       // Unsigned quick-start senders put anything in `id`; deduplicating on it would drop real events.

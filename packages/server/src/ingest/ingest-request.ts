@@ -7,11 +7,12 @@ import { ACCEPTED_CODINGS, contentCodingsOf, decodeContentCodings } from './cont
 import { resolveDedupKey, resolveEventType } from './event-meta.ts';
 import type { IngestConfig } from './ingest-config.ts';
 import { IngestError } from './ingest-errors.ts';
+import { type HandshakeAnswer, zoomValidation } from './provider-handshakes.ts';
 import { parseJsonSafely, utf8Text } from './safe-json.ts';
 import { selectHeaders } from './select-headers.ts';
 import { slackChallengeOf } from './slack-challenge.ts';
 import { isSlackSslCheck } from './slack-ssl-check.ts';
-import { schemeOf, verifySource } from './verify-source.ts';
+import { schemeOf, verifyingSecret, verifySource } from './verify-source.ts';
 
 /** Seconds a sender is asked to wait when the store cannot take a message. */
 export const STORE_RETRY_AFTER_SECONDS = 5;
@@ -42,14 +43,22 @@ export interface InboundRequest {
 }
 
 /**
- * What a request became: a committed message (or the duplicate already stored), Slack's Request URL
- * handshake (verified, answered with its challenge) or Slack's certificate check (see
- * slack-ssl-check.ts); the two handshakes are neither stored nor forwarded (they are no events).
+ * What a request became: a committed message (or the duplicate already stored), or a provider's
+ * handshake to answer: Slack's Request URL check (verified, answered with its challenge), Slack's
+ * certificate check (slack-ssl-check.ts) or Zoom's URL validation (verified, provider-handshakes.ts).
+ * Handshakes are neither stored nor forwarded: they are no events.
  */
 export type IngestResult =
   | { kind: 'message'; outcome: InsertOutcome }
-  | { kind: 'slack_challenge'; challenge: string }
-  | { kind: 'slack_ssl_check' };
+  | { kind: 'handshake'; answer: HandshakeAnswer };
+
+// Slack takes the challenge as text or JSON; JSON escapes whatever the string holds.
+const slackChallengeAnswer = (challenge: string): HandshakeAnswer => ({
+  name: 'slack url_verification',
+  contentType: 'application/json; charset=utf-8',
+  body: JSON.stringify({ challenge }),
+});
+const SLACK_SSL_CHECK_ANSWER: HandshakeAnswer = { name: 'slack ssl_check', contentType: null, body: '' };
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -108,13 +117,13 @@ function storeFailure(error: unknown): IngestError | null {
 /**
  * The verified ingest path after the body is read: verify over the exact bytes, parse (bounded) for the
  * event type, dedup key and routing, then store the message and its deliveries in one commit. Resolves
- * only after that commit (a duplicate resolves with the stored message), or with Slack's challenge for
- * its handshake, or at once for Slack's ssl_check; throws {@link IngestError}.
+ * only after that commit (a duplicate resolves with the stored message), or with the answer to a
+ * provider's handshake; throws {@link IngestError}.
  */
 export async function ingestRequest(deps: IngestDeps, request: InboundRequest): Promise<IngestResult> {
   const { source, body, headers } = request;
   // Before verification on purpose: Slack's certificate check need not be signed (slack-ssl-check.ts).
-  if (isSlackSslCheck(source, headers, body)) return { kind: 'slack_ssl_check' };
+  if (isSlackSslCheck(source, headers, body)) return { kind: 'handshake', answer: SLACK_SSL_CHECK_ANSWER };
   const webhookRequest = { headers, body, url: request.url, method: 'POST' };
   const verification = await verifySource(source, webhookRequest, deps.clock);
   if (!verification.ok) {
@@ -130,7 +139,9 @@ export async function ingestRequest(deps: IngestDeps, request: InboundRequest): 
     encoding === undefined ? body : await decodeBody(body, encoding, bodyLimit(source, deps.config));
   const { json, isJson } = parseBody(decoded, contentType, deps.config.maxJsonDepth);
   const challenge = slackChallengeOf(source, json);
-  if (challenge !== null) return { kind: 'slack_challenge', challenge };
+  if (challenge !== null) return { kind: 'handshake', answer: slackChallengeAnswer(challenge) };
+  const zoom = await zoomValidation(source, json, () => verifyingSecret(source, webhookRequest, deps.clock));
+  if (zoom !== null) return { kind: 'handshake', answer: zoom };
   if (source.requireJson && !isJson) throw new IngestError('invalid_json');
 
   // `null`, not `undefined`: describe() would otherwise parse the body itself, unbounded.

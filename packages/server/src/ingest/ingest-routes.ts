@@ -13,10 +13,12 @@ import { ACCEPTED_CODINGS, contentCodingsOf } from './content-coding.ts';
 import { type IngestConfig, ingestConfig } from './ingest-config.ts';
 import { IngestError, isIngestError } from './ingest-errors.ts';
 import { bodyLimit, headerOf, ingestRequest, STORE_RETRY_AFTER_SECONDS } from './ingest-request.ts';
+import { type HandshakeAnswer, urlHandshake } from './provider-handshakes.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 import { readBody } from './read-body.ts';
 import type { SourceFailures } from './source-failures.ts';
 import { createSourceResolver, type SourceResolver } from './source-resolver.ts';
+import { activeSecrets } from './verify-source.ts';
 
 /** Options of {@link ingestRoutes}. */
 export interface IngestRoutesOptions {
@@ -101,7 +103,7 @@ function subPathAfter(url: string, segments: number): string | null {
 /**
  * The inbound webhook routes: `POST /in/{token}`, `POST /in/{token}/*` (the sub-path is kept on the
  * message) and `POST /{alias}`, plus CloudEvents' `OPTIONS` validation handshake on the same URLs
- * (cloudevents-consent.ts). Bodies are read raw whatever their content type, counted against the
+ * (cloudevents-consent.ts) and the handshake a source is configured for (provider-handshakes.ts). Bodies are read raw whatever their content type, counted against the
  * source's own limit while streaming; see ingest-request.ts for what happens next. Register it without
  * fastify-plugin's `fp`: its content-type parser and error handler must stay in this scope.
  *
@@ -228,6 +230,37 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
     sources.set(request, source);
   }
 
+  /** A provider handshake's answer (provider-handshakes.ts): a 200 that stores and forwards nothing. */
+  function answerHandshake(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    sourceId: string,
+    answer: HandshakeAnswer,
+  ): FastifyReply {
+    noteOutcome(request, sourceId, 'accepted');
+    request.log.info({ sourceId }, `${answer.name} answered`);
+    // nosniff: an echoed challenge must never be read by a browser as anything but what it says.
+    reply.code(200).header('x-content-type-options', 'nosniff');
+    if (answer.contentType === null) return reply.send();
+    return reply.header('content-type', answer.contentType).send(answer.body);
+  }
+
+  /**
+   * A handshake that comes as a query or header (provider-handshakes.ts `urlHandshake`), answered before
+   * a byte of a body is read, or null when the request is not its source's handshake.
+   */
+  function urlHandshakeFor(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    source: Source | null,
+  ): FastifyReply | null {
+    if (source === null || source.disabled || source.handshake === null) return null;
+    const answer = urlHandshake(source, request, activeSecrets(source, clock()));
+    if (answer === null) return null;
+    if (hasBody(request)) reply.header('connection', 'close');
+    return answerHandshake(request, reply, source.id, answer);
+  }
+
   async function handle(request: FastifyRequest, reply: FastifyReply, subPath: string | null) {
     const source = sources.get(request);
     if (source === undefined) throw new IngestError('source_not_found');
@@ -249,22 +282,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
         traceParent: span?.traceparent ?? null,
       },
     );
-    if (result.kind === 'slack_challenge') {
-      noteOutcome(request, source.id, 'accepted');
-      request.log.info({ sourceId: source.id }, 'slack url_verification answered');
-      // Slack takes the challenge as text or JSON; JSON escapes whatever the string holds, and nosniff
-      // keeps a browser from reading the echo as anything else.
-      return reply
-        .code(200)
-        .header('content-type', 'application/json; charset=utf-8')
-        .header('x-content-type-options', 'nosniff')
-        .send(JSON.stringify({ challenge: result.challenge }));
-    }
-    if (result.kind === 'slack_ssl_check') {
-      noteOutcome(request, source.id, 'accepted');
-      request.log.info({ sourceId: source.id }, 'slack ssl_check answered');
-      return reply.code(200).send();
-    }
+    if (result.kind === 'handshake') return answerHandshake(request, reply, source.id, result.answer);
     const { outcome } = result;
     noteOutcome(request, source.id, outcome.duplicate ? 'duplicate' : 'accepted');
     span?.set({ 'hookline.message.id': outcome.message.id });
@@ -278,7 +296,8 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
   /**
    * Any other method on an ingest URL: 405 with `Allow: POST`, answered before a byte of the body is
    * read. Senders and people probing a URL (a GET from a browser, a provider's HEAD) learn it exists
-   * and takes POST. CloudEvents' OPTIONS handshake is the exception (see `consentFor`).
+   * and takes POST. Handshakes are the exception (CloudEvents' OPTIONS, see `consentFor`, and the GET
+   * of a source configured for a provider's, see `urlHandshakeFor`).
    */
   const methodNotAllowed = (request: FastifyRequest) =>
     new IngestError('method_not_allowed', { closeConnection: hasBody(request), headers: { allow: 'POST' } });
@@ -317,7 +336,10 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
       url,
       schema: { hide: true },
       onRequest: async (request, reply) => {
-        const answered = await consentFor(request, reply, () => resolver.byToken(request.params.token));
+        const lookup = () => resolver.byToken(request.params.token);
+        const answered =
+          (await consentFor(request, reply, lookup)) ??
+          (request.method === 'GET' ? urlHandshakeFor(request, reply, await lookup()) : null);
         if (answered !== null) return answered;
         throw methodNotAllowed(request);
       },
@@ -325,9 +347,12 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
     });
   }
 
+  /** Microsoft Graph's validation comes as a POST with a query, before any content-type rule applies. */
+  const admitOrAnswer = async (request: FastifyRequest, reply: FastifyReply, source: Source | null) =>
+    urlHandshakeFor(request, reply, source) ?? admit(request, source);
   const tokenRoute = {
-    onRequest: async (request: FastifyRequest<{ Params: { token: string } }>) =>
-      admit(request, await resolver.byToken(request.params.token)),
+    onRequest: async (request: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply) =>
+      admitOrAnswer(request, reply, await resolver.byToken(request.params.token)),
     handler: async (request: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply) =>
       handle(request, reply, subPathAfter(request.url, 2)),
   };
@@ -336,9 +361,13 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
 
   if (options.aliasRoutes !== false) {
     app.post<{ Params: { alias: string } }>('/:alias', {
-      onRequest: async (request) => {
+      onRequest: async (request, reply) => {
         const alias = `/${request.params.alias}`;
-        await admit(request, ALIAS_PATTERN.test(alias) ? await resolver.byAlias(alias) : null);
+        return admitOrAnswer(
+          request,
+          reply,
+          ALIAS_PATTERN.test(alias) ? await resolver.byAlias(alias) : null,
+        );
       },
       handler: (request, reply) => handle(request, reply, subPathAfter(request.url, 1)),
     });
@@ -352,7 +381,8 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
         const alias = `/${request.params.alias}`;
         const source = ALIAS_PATTERN.test(alias) ? await resolver.byAlias(alias) : null;
         if (source === null || source.disabled) return reply.callNotFound();
-        const answered = await consentFor(request, reply, async () => source);
+        const answered =
+          (await consentFor(request, reply, async () => source)) ?? urlHandshakeFor(request, reply, source);
         if (answered !== null) return answered;
         throw methodNotAllowed(request);
       },

@@ -20,6 +20,7 @@ export function presentSource(source: Source, now: number) {
     contentTypes: source.contentTypes,
     requireJson: source.requireJson,
     decompress: source.decompress,
+    handshake: source.handshake,
     response: source.response,
     eventTypeRule: source.eventTypeRule,
     dedupRule: source.dedupRule,

@@ -2,7 +2,7 @@ import { isSchemeName, type SchemeName } from '@hookline/webhooks';
 import { eventTypeName } from '../api/schemas/common.ts';
 import { ApiError } from '../errors.ts';
 import type { NewSource, SourcePatch } from '../store/store.ts';
-import type { Json, Source } from '../store/types.ts';
+import type { Json, Source, SourceHandshake } from '../store/types.ts';
 import { ALIAS_PATTERN } from './alias-pattern.ts';
 import type { IngestConfig } from './ingest-config.ts';
 import { isJsonPointer } from './json-pointer.ts';
@@ -239,6 +239,52 @@ function checkMediaType(value: string, i: number): string {
   return type;
 }
 
+const HANDSHAKE_KINDS: readonly SourceHandshake['kind'][] = [
+  'meta',
+  'x',
+  'zoom',
+  'microsoft-graph',
+  'dropbox',
+  'okta',
+];
+
+/** A provider handshake (provider-handshakes.ts): `{kind}`, and Meta's `verifyToken`; null for none. */
+function checkHandshake(value: unknown): SourceHandshake | null {
+  if (value === null) return null;
+  if (!isRecord(value) || !HANDSHAKE_KINDS.includes(value.kind as SourceHandshake['kind'])) {
+    throw invalid('handshake.kind', `must be one of ${HANDSHAKE_KINDS.join(', ')}`);
+  }
+  if (value.kind === 'meta') {
+    checkKeys(value, ['kind', 'verifyToken'], 'handshake', 'the meta handshake');
+    return { kind: 'meta', verifyToken: checkString(value.verifyToken, 'handshake.verifyToken', 256) };
+  }
+  checkKeys(value, ['kind'], 'handshake', `the ${value.kind} handshake`);
+  return { kind: value.kind } as SourceHandshake;
+}
+
+/**
+ * A handshake answered with an HMAC under the source's secret (X, Zoom) needs the hmac scheme, whose
+ * secrets are the provider's; X's answer can sign any text a caller picks, so its source must refuse
+ * bodies that are not JSON (see provider-handshakes.ts). Checked on the source as it will be saved.
+ */
+export function assertHandshakeFits(
+  source: Pick<Source, 'handshake' | 'verification' | 'requireJson'>,
+): void {
+  const kind = source.handshake?.kind;
+  if ((kind === 'x' || kind === 'zoom') && source.verification.scheme !== 'hmac') {
+    throw invalid(
+      'handshake',
+      `the ${kind} handshake signs with the source's secret: it needs the hmac scheme`,
+    );
+  }
+  if (kind === 'x' && !source.requireJson) {
+    throw invalid(
+      'handshake',
+      'the x handshake needs requireJson: true (its answer could sign a non-JSON body)',
+    );
+  }
+}
+
 function checkTenant(value: unknown): string | null {
   return value === null ? null : checkString(value, 'tenant', 128);
 }
@@ -254,6 +300,7 @@ const FIELDS = new Set([
   'contentTypes',
   'requireJson',
   'decompress',
+  'handshake',
   'response',
   'eventTypeRule',
   'dedupRule',
@@ -278,6 +325,7 @@ export function parseSourceFields(body: unknown, config: IngestConfig): SourcePa
   if (body.contentTypes !== undefined) patch.contentTypes = checkContentTypes(body.contentTypes);
   if (body.requireJson !== undefined) patch.requireJson = checkBoolean(body.requireJson, 'requireJson');
   if (body.decompress !== undefined) patch.decompress = checkBoolean(body.decompress, 'decompress');
+  if (body.handshake !== undefined) patch.handshake = checkHandshake(body.handshake);
   if (body.response !== undefined) patch.response = checkResponse(body.response);
   if (body.eventTypeRule !== undefined) patch.eventTypeRule = checkRule(body.eventTypeRule, 'eventTypeRule');
   if (body.dedupRule !== undefined) patch.dedupRule = checkRule(body.dedupRule, 'dedupRule');
@@ -317,6 +365,7 @@ export function newSourceFrom(
     contentTypes: fields.contentTypes ?? null,
     requireJson: fields.requireJson ?? false,
     decompress: fields.decompress ?? false,
+    handshake: fields.handshake ?? null,
     response: fields.response ?? DEFAULT_RESPONSE,
     eventTypeRule: fields.eventTypeRule ?? { kind: 'provider' },
     dedupRule: fields.dedupRule ?? { kind: 'provider' },

@@ -37,6 +37,12 @@ const sourceProperties = {
     type: 'boolean',
     description: 'A compressed body is stored and forwarded decompressed, without its Content-Encoding.',
   },
+  handshake: {
+    type: ['object', 'null'],
+    required: ['kind'],
+    properties: { kind: { type: 'string' }, verifyToken: { type: 'string' } },
+    description: "The provider's URL-registration handshake this source answers, or null.",
+  },
   response: {
     type: 'object',
     required: ['status', 'body', 'contentType'],
@@ -83,6 +89,9 @@ const bodyProperties = {
   requireJson: documented('Refuse bodies that are not JSON with 400 invalid_json (default false).'),
   decompress: documented(
     'Store and forward a compressed body (Content-Encoding gzip, deflate, br) decompressed, without its coding, so receivers whose body parser inflates can verify it (default false: forwarded as it came).',
+  ),
+  handshake: documented(
+    'A provider URL-registration handshake to answer, or null (default): `{"kind":"meta","verifyToken"}`, `{"kind":"x"}` and `{"kind":"zoom"}` (both need the hmac scheme; x also requireJson), `{"kind":"microsoft-graph"}`, `{"kind":"dropbox"}` or `{"kind":"okta"}`.',
   ),
   response: documented('`{status (2xx), body, contentType}` sent once stored; default 202 {"ok":true}.'),
   eventTypeRule: documented(

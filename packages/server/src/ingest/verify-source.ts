@@ -129,3 +129,20 @@ export async function verifySource(
     detail: `${result.code}: ${result.message}`,
   };
 }
+
+/**
+ * The live secret that verifies `request` on its own (newest first), for answers that must be signed
+ * with the very secret the provider used (Zoom's URL validation); undefined when none does.
+ */
+export async function verifyingSecret(
+  source: Source,
+  request: WebhookRequest,
+  clock: () => number,
+): Promise<string | undefined> {
+  const scheme = schemeOf(source);
+  const config = schemeConfigOf(source, clock);
+  for (const secret of config.secrets ?? []) {
+    if ((await scheme.verify(request, { ...config, secrets: [secret] })).ok) return secret;
+  }
+  return undefined;
+}

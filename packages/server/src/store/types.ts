@@ -156,6 +156,18 @@ export interface Endpoint {
   updatedAt: number;
 }
 
+/**
+ * A provider's URL-registration handshake: the request a provider sends to prove the URL is its
+ * receiver's before it sends events, which must be answered its way (see provider-handshakes.ts).
+ */
+export type SourceHandshake =
+  | { kind: 'meta'; verifyToken: string }
+  | { kind: 'x' }
+  | { kind: 'zoom' }
+  | { kind: 'microsoft-graph' }
+  | { kind: 'dropbox' }
+  | { kind: 'okta' };
+
 export interface Source {
   id: string;
   name: string;
@@ -174,6 +186,8 @@ export interface Source {
    * receivers whose body parser inflates before they can verify; off, it goes on exactly as it came.
    */
   decompress: boolean;
+  /** The provider's URL-registration handshake this source answers, if any (provider-handshakes.ts). */
+  handshake: SourceHandshake | null;
   response: { status: number; body: string; contentType: string };
   eventTypeRule:
     | { kind: 'provider' }

@@ -56,6 +56,7 @@ export function newSource(overrides: Partial<NewSource> = {}): NewSource {
     contentTypes: ['application/json'],
     requireJson: true,
     decompress: false,
+    handshake: null,
     response: { status: 202, body: '{"ok":true}', contentType: 'application/json' },
     eventTypeRule: { kind: 'provider' },
     dedupRule: { kind: 'provider' },

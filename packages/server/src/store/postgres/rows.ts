@@ -195,6 +195,7 @@ export interface SourceRow {
   content_types: string[] | null;
   require_json: boolean;
   decompress: boolean;
+  handshake: Source['handshake'];
   response: Source['response'];
   event_type_rule: Source['eventTypeRule'];
   dedup_rule: Source['dedupRule'];
@@ -217,6 +218,7 @@ export function toSource(row: SourceRow): Source {
     contentTypes: row.content_types,
     requireJson: row.require_json,
     decompress: row.decompress,
+    handshake: row.handshake,
     response: row.response,
     eventTypeRule: row.event_type_rule,
     dedupRule: row.dedup_rule,

@@ -158,7 +158,8 @@ TABLE sources (
   disabled boolean NOT NULL DEFAULT false,
   created_at bigint NOT NULL,
   updated_at bigint NOT NULL,
-  decompress boolean NOT NULL DEFAULT false
+  decompress boolean NOT NULL DEFAULT false,
+  handshake jsonb
 );
 CONSTRAINT sources_alias_key UNIQUE (alias);
 CONSTRAINT sources_name_key UNIQUE (name);

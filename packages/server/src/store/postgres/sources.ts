@@ -6,7 +6,7 @@ import { Conditions, listPage } from './paginate.ts';
 import { json, type SourceRow, toSource } from './rows.ts';
 
 const COLUMNS =
-  'id, name, token, tenant, verification, secrets, tolerance_seconds, max_body_bytes, content_types, require_json, decompress, response, event_type_rule, dedup_rule, alias, disabled, created_at, updated_at';
+  'id, name, token, tenant, verification, secrets, tolerance_seconds, max_body_bytes, content_types, require_json, decompress, handshake, response, event_type_rule, dedup_rule, alias, disabled, created_at, updated_at';
 
 function values(s: Source): unknown[] {
   return [
@@ -21,6 +21,7 @@ function values(s: Source): unknown[] {
     json(s.contentTypes),
     s.requireJson,
     s.decompress,
+    json(s.handshake),
     json(s.response),
     json(s.eventTypeRule),
     json(s.dedupRule),

@@ -132,6 +132,7 @@ export function toSource(row: Row): Source {
     contentTypes: optJson(row.content_types),
     requireJson: bool(row.require_json),
     decompress: bool(row.decompress),
+    handshake: optJson(row.handshake),
     response: json(row.response),
     eventTypeRule: json(row.event_type_rule),
     dedupRule: json(row.dedup_rule),

@@ -128,7 +128,7 @@ CREATE TABLE sources (
   disabled INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
-, decompress INTEGER NOT NULL DEFAULT 0);
+, decompress INTEGER NOT NULL DEFAULT 0, handshake TEXT);
 CREATE INDEX api_keys_tenant ON api_keys (tenant, id);
 CREATE INDEX attempts_created ON attempts (created_at);
 CREATE INDEX attempts_delivery ON attempts (delivery_id, id);
