@@ -50,8 +50,18 @@ export function createAttemptRunner(options: AttemptRunnerOptions) {
       });
     }
     const now = options.clock();
+    // The schedule counts scheduled attempts only (a claim has counted this one); a resend's verdict is
+    // used for its classification alone, so it is judged as the attempt after them.
+    const scheduled = input.trigger === 'scheduled' ? delivery.attemptCount : delivery.attemptCount + 1;
     const decision = decide(
-      { attemptNumber, result, endpoint, now, random: options.random, maxAttempts: delivery.maxAttempts },
+      {
+        attemptNumber: scheduled,
+        result,
+        endpoint,
+        now,
+        random: options.random,
+        maxAttempts: delivery.maxAttempts,
+      },
       options.policy,
     );
     const response = result.type === 'response' ? result : null;

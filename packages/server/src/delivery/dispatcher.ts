@@ -28,6 +28,14 @@ export interface AttemptInput {
 
 export type RunAttempt = (input: AttemptInput) => Promise<AttemptRun>;
 
+/** What `onCommitted` learns beside the result: the message, the endpoint, and the delivery's scheduled count. */
+export interface CommittedContext {
+  message: Message;
+  endpoint: Endpoint;
+  /** Scheduled attempts of the delivery so far, this one included (`Delivery.attemptCount`). */
+  scheduledAttempts: number;
+}
+
 export interface DispatcherLogger {
   info(object: object, message?: string): void;
   warn(object: object, message?: string): void;
@@ -58,7 +66,7 @@ export interface DispatcherOptions {
    */
   failingEndpointConcurrency?: number;
   /** Called after an accepted result commits (operational events, metrics). */
-  onCommitted?: (result: AttemptResult, context: { message: Message; endpoint: Endpoint }) => void;
+  onCommitted?: (result: AttemptResult, context: CommittedContext) => void;
 }
 
 interface Job {
@@ -92,7 +100,7 @@ export class Dispatcher implements LocalWorker {
   /** Jobs in all of `#held`'s queues, kept as they change: read for every delivery an insert offers. */
   #heldTotal = 0;
   readonly #inFlight = new Map<string, { job: Job; abort: AbortController; done: Promise<void> }>();
-  readonly #contexts = new Map<string, { message: Message; endpoint: Endpoint }>();
+  readonly #contexts = new Map<string, CommittedContext>();
   #running = false;
   #loopAlive = false;
   #loop: Promise<void> | null = null;
@@ -293,7 +301,8 @@ export class Dispatcher implements LocalWorker {
       message,
       endpoint,
       delivery,
-      attemptNumber: delivery.attemptCount + 1,
+      // The store gives the resend its final number when it records it (concurrent resends each get theirs).
+      attemptNumber: delivery.attemptCount + delivery.manualAttempts + 1,
       trigger: 'manual',
       signal: new AbortController().signal,
     });
@@ -495,7 +504,7 @@ export class Dispatcher implements LocalWorker {
         message,
         endpoint,
         delivery: claim.delivery,
-        attemptNumber: claim.delivery.attemptCount,
+        attemptNumber: claim.delivery.attemptCount + claim.delivery.manualAttempts,
         trigger: 'scheduled',
         signal,
       });
@@ -509,7 +518,11 @@ export class Dispatcher implements LocalWorker {
       return;
     }
     if (signal.aborted) return;
-    this.#contexts.set(claim.delivery.id, { message, endpoint });
+    this.#contexts.set(claim.delivery.id, {
+      message,
+      endpoint,
+      scheduledAttempts: claim.delivery.attemptCount,
+    });
     await this.#batcher.add({
       deliveryId: claim.delivery.id,
       leaseToken: claim.leaseToken,
@@ -529,7 +542,7 @@ export class Dispatcher implements LocalWorker {
         deliveryId: claim.delivery.id,
         messageId: claim.delivery.messageId,
         endpointId: claim.delivery.endpointId,
-        attemptNumber: claim.delivery.attemptCount,
+        attemptNumber: claim.delivery.attemptCount + claim.delivery.manualAttempts,
         trigger: 'scheduled',
         url: endpoint?.url ?? '',
         requestHeaders: {},

@@ -1,5 +1,6 @@
 import type { AttemptResult, Store } from '../store/store.ts';
-import type { Endpoint, Message } from '../store/types.ts';
+import type { Endpoint } from '../store/types.ts';
+import type { CommittedContext } from './dispatcher.ts';
 
 /** The operational event types Hookline publishes about itself, as ordinary messages. */
 export const OPERATIONAL_EVENT_TYPES = [
@@ -14,7 +15,7 @@ export type OperationalEventType = (typeof OPERATIONAL_EVENT_TYPES)[number];
 /** Header that marks an operational message, so its own failures never raise further events (no loops). */
 export const OPERATIONAL_HEADER = 'x-hookline-operational';
 
-/** `message.attempt.failing` is raised when this attempt number fails (as Svix does). */
+/** `message.attempt.failing` is raised when this scheduled attempt fails (as Svix does); resends do not count. */
 export const FAILING_AFTER_ATTEMPTS = 4;
 
 export interface OperationalEventsOptions {
@@ -73,8 +74,8 @@ export function createOperationalEvents(options: OperationalEventsOptions) {
     publish,
     endpointDisabled,
     /** Hook for the dispatcher's `onCommitted`. */
-    onCommitted(result: AttemptResult, context: { message: Message; endpoint: Endpoint }): void {
-      const { message, endpoint } = context;
+    onCommitted(result: AttemptResult, context: CommittedContext): void {
+      const { message, endpoint, scheduledAttempts } = context;
       // Only Hookline's own messages carry it with no source: a sender may put any header on an inbound one.
       if (message.sourceId === null && message.headers[OPERATIONAL_HEADER] === 'true') return;
       const attempt = result.attempt;
@@ -92,9 +93,9 @@ export function createOperationalEvents(options: OperationalEventsOptions) {
       };
       const tenant = endpoint.tenant;
       if (result.outcome.kind === 'exhausted') fire('message.attempt.exhausted', tenant, data);
-      else if (result.outcome.kind === 'retry' && attempt.attemptNumber === FAILING_AFTER_ATTEMPTS) {
+      else if (result.outcome.kind === 'retry' && scheduledAttempts === FAILING_AFTER_ATTEMPTS) {
         fire('message.attempt.failing', tenant, data);
-      } else if (result.outcome.kind === 'succeeded' && attempt.attemptNumber > FAILING_AFTER_ATTEMPTS) {
+      } else if (result.outcome.kind === 'succeeded' && scheduledAttempts > FAILING_AFTER_ATTEMPTS) {
         fire('message.attempt.recovered', tenant, data);
       }
       if (result.endpoint?.effect === 'disable') {

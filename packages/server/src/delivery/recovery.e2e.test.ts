@@ -37,6 +37,15 @@ forEachEngine((engine) => {
       );
       const attempts = await kit.attempts({ messageId: id });
       assert.deepEqual(attempts.map((a) => a.trigger).sort(), ['manual', 'scheduled', 'scheduled']);
+      // Numbered in the order they happened: the retry after the resend does not take the resend's number.
+      assert.deepEqual(
+        attempts.map((a) => [a.attemptNumber, a.trigger]).sort((a, b) => Number(a[0]) - Number(b[0])),
+        [
+          [1, 'scheduled'],
+          [2, 'manual'],
+          [3, 'scheduled'],
+        ],
+      );
       assert.equal(receiver.requests.length, 3);
     } finally {
       await receiver.close();

@@ -35,6 +35,7 @@ export class LocalHandoff {
       tenant: message.tenant,
       status: 'in_flight',
       attemptCount: 1,
+      manualAttempts: 0,
       maxAttempts: delivery.maxAttempts,
       nextAttemptAt: delivery.dueAt,
       leaseExpiresAt: now + this.#worker.leaseMs,

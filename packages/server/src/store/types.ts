@@ -37,8 +37,17 @@ export interface Delivery {
   endpointId: string;
   tenant: string | null;
   status: DeliveryStatus;
-  /** Attempts started so far (a claim counts one, a reclaimed expired lease counted one). */
+  /**
+   * Scheduled attempts started so far (a claim counts one, a reclaimed expired lease counted one): what
+   * the retry schedule and `maxAttempts` go by.
+   */
   attemptCount: number;
+  /**
+   * Manual resends recorded so far, which the schedule ignores. An attempt's `attemptNumber` is its place
+   * among both: a scheduled attempt is number `attemptCount + manualAttempts` when claimed, a resend the
+   * next one when recorded, so the two never share a number.
+   */
+  manualAttempts: number;
   /** Attempts allowed by the retry schedule at creation; reaching it means `exhausted`. */
   maxAttempts: number;
   nextAttemptAt: number | null;

@@ -208,7 +208,11 @@ const deliveryProperties = {
   endpointId: { type: 'string' },
   tenant: { type: ['string', 'null'] },
   status: { enum: ['pending', 'in_flight', 'succeeded', 'failed', 'exhausted', 'cancelled'] },
-  attemptCount: { type: 'integer' },
+  attemptCount: {
+    type: 'integer',
+    description:
+      'Scheduled attempts so far (what the retry schedule and maxAttempts count; resends are not).',
+  },
   maxAttempts: { type: 'integer' },
   nextAttemptAt: nullableIsoTime,
   lastStatusCode: { type: ['integer', 'null'] },
@@ -230,7 +234,11 @@ const attemptProperties = {
   deliveryId: { type: 'string' },
   messageId: { type: 'string' },
   endpointId: { type: 'string' },
-  attemptNumber: { type: 'integer' },
+  attemptNumber: {
+    type: 'integer',
+    description:
+      "The attempt's place among all of its delivery's attempts, scheduled and manual (1, 2, 3…); never shared by two.",
+  },
   trigger: {
     enum: ['scheduled', 'manual', 'cli'],
     description:

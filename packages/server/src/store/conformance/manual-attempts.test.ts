@@ -61,9 +61,58 @@ forEachEngine((engine) => {
 
     // A delivery with a retry still scheduled keeps it: the resend does not disturb the schedule.
     const before = await store.getDelivery(retry.delivery.id);
+    assert.ok(before);
     await manual(retry.delivery, true);
-    assert.deepEqual(await store.getDelivery(retry.delivery.id), before);
+    assert.deepEqual(await store.getDelivery(retry.delivery.id), {
+      ...before,
+      manualAttempts: before.manualAttempts + 1,
+    });
     const attempts = await store.listAttempts({ deliveryId: exhaust.delivery.id });
     assert.deepEqual(attempts.data.map((a) => a.trigger).sort(), ['manual', 'manual', 'scheduled']);
+  });
+
+  test('attempt numbers follow every attempt of a delivery, resends included, and never repeat', async () => {
+    const { store, clock } = t;
+    const endpoint = await store.createEndpoint(newEndpoint());
+    await store.insertMessage(newMessage({ endpoints: [endpoint.id] }));
+    const numbers: [string, number][] = [];
+    const scheduled = async () => {
+      clock.advance(1_000);
+      const [claim] = await store.claimDeliveries({ workerId: 'w', limit: 1, leaseMs: 60_000 });
+      assert.ok(claim);
+      // The worker numbers a claimed attempt from the claimed row (dispatcher.ts).
+      const number = claim.delivery.attemptCount + claim.delivery.manualAttempts;
+      const done = result(claim.delivery, claim.leaseToken, { kind: 'retry', nextAttemptAt: clock.now() });
+      await store.completeAttempts([{ ...done, attempt: { ...done.attempt, attemptNumber: number } }]);
+      numbers.push(['scheduled', number]);
+      return claim.delivery;
+    };
+    const resend = async (delivery: Parameters<typeof result>[0]) => {
+      // Whatever number the caller guessed, the store gives the resend its own.
+      const base = result(delivery, 0, { kind: 'exhausted' }).attempt;
+      const recorded = await store.recordManualAttempt({ ...base, trigger: 'manual', attemptNumber: 1 });
+      numbers.push(['manual', recorded.attemptNumber]);
+    };
+    const first = await scheduled();
+    await scheduled();
+    await resend(first);
+    await resend(first);
+    const third = await scheduled();
+    assert.equal(third.attemptCount, 3, 'resends do not move the retry schedule on');
+    assert.equal(third.manualAttempts, 2);
+    await resend(first);
+    assert.deepEqual(numbers, [
+      ['scheduled', 1],
+      ['scheduled', 2],
+      ['manual', 3],
+      ['manual', 4],
+      ['scheduled', 5],
+      ['manual', 6],
+    ]);
+    const stored = await store.listAttempts({ deliveryId: first.id });
+    assert.deepEqual(
+      stored.data.map((a) => a.attemptNumber).sort((a, b) => a - b),
+      [1, 2, 3, 4, 5, 6],
+    );
   });
 });

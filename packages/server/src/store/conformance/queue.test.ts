@@ -280,7 +280,13 @@ forEachEngine((engine) => {
     const before = await store.getDelivery(added.id);
     const manual = await store.recordManualAttempt({ ...result(added, 0).attempt, trigger: 'manual' });
     assert.equal(manual.trigger, 'manual');
-    assert.deepEqual(await store.getDelivery(added.id), before, 'a manual resend leaves the schedule alone');
+    assert.ok(before);
+    assert.deepEqual(
+      await store.getDelivery(added.id),
+      { ...before, manualAttempts: before.manualAttempts + 1 },
+      'a manual resend leaves the schedule alone: only the resends are counted',
+    );
+    assert.equal(manual.attemptNumber, 1, 'the first attempt of a delivery never tried');
     assert.equal((await store.listAttempts({ deliveryId: added.id })).data[0]?.id, manual.id);
     // A resend to an endpoint the message never went to: created never due, so never claimed, and the
     // manual attempt's outcome becomes its final state. Only that delivery: a scheduled one is untouched.
@@ -297,6 +303,11 @@ forEachEngine((engine) => {
     const settled = await store.getDelivery(unscheduled.id);
     assert.equal(settled?.status, 'succeeded');
     assert.equal(settled?.attemptCount, 1);
+    assert.equal(settled?.manualAttempts, 0, 'the resend is the delivery it created: its first attempt');
+    assert.deepEqual(
+      (await store.listAttempts({ deliveryId: unscheduled.id })).data.map((a) => a.attemptNumber),
+      [1],
+    );
     assert.equal(settled?.nextAttemptAt, null);
     const failing = await store.ensureDelivery(m.message.id, 'ep_manual_fail', 4, { scheduled: false });
     await store.recordManualAttempt({

@@ -47,15 +47,20 @@ export async function releaseDeliveries(
 export async function recordManualAttempt(ctx: PostgresContext, attempt: NewAttempt): Promise<Attempt> {
   const ok = attempt.errorKind === 'none';
   return ctx.db.transaction(async (tx) => {
-    const [row] = await insertAttempts(ctx, tx, [{ ...attempt, trigger: 'manual' }]);
     const now = ctx.deps.clock();
-    await tx.query(SETTLE_UNSCHEDULED, [
+    // A delivery the resend created takes it as its first attempt; any other counts one more resend.
+    // Either statement locks the delivery's row, so concurrent resends get numbers one after the other.
+    const settled = await tx.query<{ n: number }>(SETTLE_UNSCHEDULED, [
       ok ? 'succeeded' : 'exhausted',
       now,
       attempt.responseStatus,
       ok ? null : (attempt.errorMessage ?? attempt.errorKind),
       attempt.deliveryId,
     ]);
+    const numbered =
+      settled.length > 0 ? settled : await tx.query<{ n: number }>(COUNT_RESEND, [attempt.deliveryId]);
+    const attemptNumber = numbered[0]?.n ?? attempt.attemptNumber;
+    const [row] = await insertAttempts(ctx, tx, [{ ...attempt, trigger: 'manual', attemptNumber }]);
     if (ok) {
       await tx.query(SETTLE_EXHAUSTED, [now, attempt.responseStatus, attempt.deliveryId]);
       await tx.query(ENDPOINT_ANSWERED, [attempt.endpointId]);
@@ -67,7 +72,12 @@ export async function recordManualAttempt(ctx: PostgresContext, attempt: NewAtte
 // Only a delivery a manual resend created (pending, never due, never attempted) takes the outcome.
 const SETTLE_UNSCHEDULED = `UPDATE deliveries SET status = $1, attempt_count = 1, completed_at = $2,
     last_status_code = $3, last_error = $4, updated_at = $2
-  WHERE id = $5 AND status = 'pending' AND next_attempt_at IS NULL AND attempt_count = 0`;
+  WHERE id = $5 AND status = 'pending' AND next_attempt_at IS NULL AND attempt_count = 0
+  RETURNING attempt_count + manual_attempts AS n`;
+
+// A resend's number is its place among all the delivery's attempts, scheduled and manual (Delivery.manualAttempts).
+const COUNT_RESEND = `UPDATE deliveries SET manual_attempts = manual_attempts + 1 WHERE id = $1
+  RETURNING attempt_count + manual_attempts AS n`;
 
 const SETTLE_EXHAUSTED = `UPDATE deliveries SET status = 'succeeded', completed_at = $1, last_status_code = $2,
     last_error = NULL, updated_at = $1

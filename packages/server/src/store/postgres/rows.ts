@@ -55,7 +55,7 @@ export function toMessage(row: MessageRow): Message {
 }
 
 export const DELIVERY_COLUMNS =
-  'id, message_id, endpoint_id, tenant, status, attempt_count, max_attempts, next_attempt_at, lease_expires_at, lease_token, last_status_code, last_error, created_at, updated_at, completed_at';
+  'id, message_id, endpoint_id, tenant, status, attempt_count, manual_attempts, max_attempts, next_attempt_at, lease_expires_at, lease_token, last_status_code, last_error, created_at, updated_at, completed_at';
 
 export interface DeliveryRow {
   id: string;
@@ -64,6 +64,7 @@ export interface DeliveryRow {
   tenant: string | null;
   status: DeliveryStatus;
   attempt_count: number;
+  manual_attempts: number;
   max_attempts: number;
   next_attempt_at: number | null;
   lease_expires_at: number | null;
@@ -83,6 +84,7 @@ export function toDelivery(row: DeliveryRow): Delivery {
     tenant: row.tenant,
     status: row.status,
     attemptCount: row.attempt_count,
+    manualAttempts: row.manual_attempts,
     maxAttempts: row.max_attempts,
     nextAttemptAt: row.next_attempt_at,
     leaseExpiresAt: row.lease_expires_at,

@@ -57,7 +57,8 @@ TABLE deliveries (
   last_error text,
   created_at bigint NOT NULL,
   updated_at bigint NOT NULL,
-  completed_at bigint
+  completed_at bigint,
+  manual_attempts integer NOT NULL DEFAULT 0
 );
 CONSTRAINT deliveries_message_id_endpoint_id_key UNIQUE (message_id, endpoint_id);
 CONSTRAINT deliveries_pkey PRIMARY KEY (id);

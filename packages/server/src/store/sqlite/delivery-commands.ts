@@ -38,17 +38,19 @@ export function releaseDeliveries(
 export function recordManualAttempt(ctx: SqliteContext, attempt: NewAttempt): Promise<Attempt> {
   return ctx.queue.enqueue(1, () => {
     const now = ctx.deps.clock();
-    const written = writeAttempt(ctx, { ...attempt, trigger: 'manual' }, now);
     const ok = attempt.errorKind === 'none';
-    ctx
+    // A delivery the resend created takes it as its first attempt; any other counts one more resend.
+    const numbered = (ctx
       .stmt(SETTLE_UNSCHEDULED)
-      .run(
+      .get(
         ok ? 'succeeded' : 'exhausted',
         now,
         attempt.responseStatus,
         ok ? null : (attempt.errorMessage ?? attempt.errorKind),
         attempt.deliveryId,
-      );
+      ) ?? ctx.stmt(COUNT_RESEND).get(attempt.deliveryId)) as { n: number | bigint } | undefined;
+    const attemptNumber = numbered === undefined ? attempt.attemptNumber : Number(numbered.n);
+    const written = writeAttempt(ctx, { ...attempt, trigger: 'manual', attemptNumber }, now);
     if (ok) {
       ctx.stmt(SETTLE_EXHAUSTED).run(now, attempt.responseStatus, attempt.deliveryId);
       ctx.stmt(ENDPOINT_SUCCESS).run(attempt.endpointId);
@@ -60,7 +62,12 @@ export function recordManualAttempt(ctx: SqliteContext, attempt: NewAttempt): Pr
 // Only a delivery a manual resend created (pending, never due, never attempted) takes the outcome.
 const SETTLE_UNSCHEDULED = `UPDATE deliveries SET status = ?1, attempt_count = 1, completed_at = ?2,
     last_status_code = ?3, last_error = ?4, updated_at = ?2
-  WHERE id = ?5 AND status = 'pending' AND next_attempt_at IS NULL AND attempt_count = 0`;
+  WHERE id = ?5 AND status = 'pending' AND next_attempt_at IS NULL AND attempt_count = 0
+  RETURNING attempt_count + manual_attempts AS n`;
+
+// A resend's number is its place among all the delivery's attempts, scheduled and manual (Delivery.manualAttempts).
+const COUNT_RESEND = `UPDATE deliveries SET manual_attempts = manual_attempts + 1 WHERE id = ?
+  RETURNING attempt_count + manual_attempts AS n`;
 
 const SETTLE_EXHAUSTED = `UPDATE deliveries SET status = 'succeeded', completed_at = ?1, last_status_code = ?2,
     last_error = NULL, updated_at = ?1

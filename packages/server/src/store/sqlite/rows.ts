@@ -61,6 +61,7 @@ export function toDelivery(row: Row): Delivery {
     tenant: optStr(row.tenant),
     status: str(row.status) as DeliveryStatus,
     attemptCount: num(row.attempt_count),
+    manualAttempts: num(row.manual_attempts),
     maxAttempts: num(row.max_attempts),
     nextAttemptAt: optNum(row.next_attempt_at),
     leaseExpiresAt: optNum(row.lease_expires_at),

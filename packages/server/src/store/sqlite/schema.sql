@@ -48,7 +48,7 @@ CREATE TABLE deliveries (
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
   completed_at INTEGER
-) WITHOUT ROWID;
+, manual_attempts INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
 CREATE TABLE endpoints (
   id TEXT PRIMARY KEY,
   tenant TEXT,
