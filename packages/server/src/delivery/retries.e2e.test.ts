@@ -87,6 +87,56 @@ forEachEngine((engine) => {
     }
   });
 
+  test('failing and recovered events count scheduled attempts: resends in between neither raise nor delay them', async () => {
+    const kit = await openDeliveryKit(engine, { random: () => 0.5 });
+    let answer = 500;
+    const flaky = await startReceiver((_request, response) => status(response, answer));
+    const ops = await startReceiver();
+    try {
+      const endpoint = await kit.createEndpoint({
+        url: flaky.url,
+        eventTypes: ['order.*'],
+        retrySchedule: [SECOND, SECOND, SECOND, SECOND, SECOND],
+      });
+      await kit.createEndpoint({
+        url: ops.url,
+        eventTypes: ['message.attempt.failing', 'message.attempt.recovered'],
+      });
+      const id = await kit.publish();
+      const resend = async () => {
+        const response = await kit.call('POST', `/v1/messages/${id}/resend`, { endpointId: endpoint.id });
+        assert.equal(response.statusCode, 200, response.body);
+      };
+      const retry = async (count: number) => {
+        kit.advance(SECOND);
+        await settled(kit, id, count);
+      };
+      await settled(kit, id, 1); // scheduled 1
+      await resend(); // attempt 2
+      await retry(3); // scheduled 2
+      await retry(4); // scheduled 3: the 4th attempt, but not the 4th scheduled one
+      await resend(); // attempt 5
+      await retry(6); // scheduled 4: failing
+      answer = 200;
+      await retry(7); // scheduled 5 succeeds: recovered
+      await kit.waitFor('both operational events at the subscriber', async () => ops.requests.length >= 2);
+      const events = ops.requests.map(
+        (r) =>
+          JSON.parse(r.body.toString()) as { type: string; data: { lastAttempt: { attemptNumber: number } } },
+      );
+      assert.deepEqual(
+        events.map((e) => [e.type, e.data.lastAttempt.attemptNumber]),
+        [
+          ['message.attempt.failing', 6],
+          ['message.attempt.recovered', 7],
+        ],
+      );
+    } finally {
+      await Promise.all([flaky.close(), ops.close()]);
+      await kit.close();
+    }
+  });
+
   test('an inbound message whose sender claims to be operational still raises operational events', async () => {
     const kit = await openDeliveryKit(engine);
     const gone = await startReceiver((_request, response) => status(response, 410));
