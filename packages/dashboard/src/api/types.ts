@@ -107,6 +107,11 @@ export interface Endpoint {
   updatedAt: string;
 }
 
+/** A provider's URL-registration handshake a source answers (docs/receiving.md "Provider handshakes"). */
+export type SourceHandshake =
+  | { kind: 'meta'; verifyToken: string }
+  | { kind: 'x' | 'zoom' | 'microsoft-graph' | 'dropbox' | 'okta' };
+
 export interface Source {
   id: string;
   name: string;
@@ -123,6 +128,8 @@ export interface Source {
   requireJson: boolean;
   /** A compressed body is stored and forwarded decompressed, without its Content-Encoding. */
   decompress: boolean;
+  /** The provider handshake answered for this source, or null for none. */
+  handshake: SourceHandshake | null;
   response: Json;
   eventTypeRule: Json;
   dedupRule: Json;

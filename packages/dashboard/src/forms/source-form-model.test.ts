@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ingestConfig } from '../../../server/src/ingest/ingest-config.ts';
-import { parseGivenSecrets, parseSourceFields } from '../../../server/src/ingest/source-input.ts';
+import {
+  assertHandshakeFits,
+  parseGivenSecrets,
+  parseSourceFields,
+} from '../../../server/src/ingest/source-input.ts';
 import { initialSecrets } from '../../../server/src/ingest/source-secrets.ts';
+import type { Source as StoredSource } from '../../../server/src/store/types.ts';
 import type { Source } from '../api/types.ts';
 import { startGateway, type TestGateway } from '../test-support/browser-harness.ts';
 import {
@@ -12,6 +17,7 @@ import {
   sourceFormOf,
   validateSourceForm,
 } from './source-form-model.ts';
+import { HANDSHAKE_CHOICES } from './source-handshake.ts';
 
 const valid: SourceFormState = { ...emptySourceForm(), name: 'crm', scheme: 'token' };
 const body = (state: SourceFormState) => sourceBodyOf(state, 'create', { tenantEditable: false });
@@ -26,6 +32,8 @@ const full: SourceFormState = {
   responseContentType: 'text/plain',
   responseBody: 'ok',
   decompress: true,
+  handshake: 'meta',
+  verifyToken: 'meta-verify-token',
 };
 
 test('content types, dedup rule and response become the API body the server accepts', () => {
@@ -37,11 +45,13 @@ test('content types, dedup rule and response become the API body the server acce
   const parsed = parseSourceFields(sent, ingestConfig());
   assert.deepEqual(parsed.response, { status: 200, body: 'ok', contentType: 'text/plain' });
   assert.equal(parsed.decompress, true);
+  assert.deepEqual(parsed.handshake, { kind: 'meta', verifyToken: 'meta-verify-token' });
 
   // Untouched, the form sends the server's own defaults.
   const plain = body(valid);
   assert.equal(plain.contentTypes, null);
   assert.equal(plain.decompress, false);
+  assert.equal(plain.handshake, null);
   assert.deepEqual(plain.dedupRule, { kind: 'provider' });
   assert.deepEqual(plain.response, {
     status: 202,
@@ -112,6 +122,108 @@ test('what the form refuses, the server refuses too, each on its own field', () 
   };
   assert.deepEqual(validateSourceForm(signed, 'create'), {});
   parseSourceFields(body(signed), ingestConfig());
+});
+
+/** The server's checks of a handshake: the field's own (parse), then against the scheme and requireJson. */
+function serverHandshakeRefusal(sent: Record<string, unknown>): string | undefined {
+  try {
+    const parsed = parseSourceFields(sent, ingestConfig());
+    assertHandshakeFits(parsed as Pick<StoredSource, 'handshake' | 'verification' | 'requireJson'>);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+test('handshake: every choice the form offers is one the server takes, sent as the API shape', () => {
+  const kinds = HANDSHAKE_CHOICES.map((choice) => choice.kind).filter((kind) => kind !== 'none');
+  // The server names its kinds when it refuses one: the form offers exactly those.
+  assert.equal(
+    serverHandshakeRefusal({ handshake: { kind: 'slack' } }),
+    `handshake.kind: must be one of ${kinds.join(', ')}`,
+  );
+  const hmac = { ...valid, scheme: 'hmac', header: 'X-Signature', requireJson: true, verifyToken: 'tok' };
+  for (const kind of kinds) {
+    const state = { ...hmac, handshake: kind };
+    assert.deepEqual(validateSourceForm(state, 'create'), {}, kind);
+    const expected = kind === 'meta' ? { kind, verifyToken: 'tok' } : { kind };
+    assert.deepEqual(body(state).handshake, expected, kind);
+    assert.equal(serverHandshakeRefusal(body(state)), undefined, kind);
+    assert.deepEqual(parseSourceFields(body(state), ingestConfig()).handshake, expected, kind);
+  }
+  // The token goes as typed (Meta compares it exactly); only Meta's is sent.
+  assert.deepEqual(body({ ...valid, handshake: 'meta', verifyToken: ' a b ' }).handshake, {
+    kind: 'meta',
+    verifyToken: ' a b ',
+  });
+  assert.deepEqual(body({ ...valid, handshake: 'dropbox', verifyToken: 'left over' }).handshake, {
+    kind: 'dropbox',
+  });
+  // Zoom needs the hmac scheme but not requireJson; the others need neither.
+  assert.deepEqual(validateSourceForm({ ...hmac, requireJson: false, handshake: 'zoom' }, 'create'), {});
+  for (const kind of ['meta', 'microsoft-graph', 'dropbox', 'okta'] as const) {
+    assert.deepEqual(validateSourceForm({ ...valid, handshake: kind, verifyToken: 'tok' }, 'create'), {});
+  }
+});
+
+test('handshake: what the form refuses, the server refuses too, each on the field to fix', () => {
+  const cases: [Partial<SourceFormState>, keyof SourceFormState, RegExp][] = [
+    [{ handshake: 'meta', verifyToken: '' }, 'verifyToken', /^Required for Meta: 1 to 256 characters/],
+    [{ handshake: 'meta', verifyToken: 'v'.repeat(257) }, 'verifyToken', /1 to 256 characters/],
+    [{ handshake: 'x', requireJson: true }, 'handshake', /^X signs .* Generic HMAC header scheme\.$/],
+    [{ handshake: 'zoom' }, 'handshake', /^Zoom signs .* Generic HMAC header scheme\.$/],
+    [
+      { handshake: 'x', scheme: 'hmac', header: 'X-Signature' },
+      'handshake',
+      /^X needs "Refuse bodies that are not JSON"/,
+    ],
+  ];
+  for (const [change, field, message] of cases) {
+    const state = { ...valid, ...change };
+    const errors = validateSourceForm(state, 'create');
+    assert.deepEqual(Object.keys(errors), [field], JSON.stringify(change).slice(0, 80));
+    assert.match(errors[field] ?? '', message);
+    assert.notEqual(serverHandshakeRefusal(body(state)), undefined, JSON.stringify(change).slice(0, 80));
+  }
+  assert.deepEqual(
+    validateSourceForm({ ...valid, handshake: 'meta', verifyToken: 'v'.repeat(256) }, 'create'),
+    {},
+  );
+});
+
+test('handshake on edit: the saved one is kept, and None clears it (sent as null)', () => {
+  const stored: Source = {
+    id: 'src_1',
+    name: 'whatsapp',
+    tenant: null,
+    ingestPath: '/in/t',
+    alias: null,
+    verification: { scheme: 'hmac', header: 'x-hub-signature-256', prefix: 'sha256=' },
+    secretCount: 1,
+    toleranceSeconds: null,
+    maxBodyBytes: null,
+    contentTypes: null,
+    requireJson: false,
+    decompress: false,
+    handshake: { kind: 'meta', verifyToken: 'from-meta' },
+    response: { status: 202, body: '', contentType: 'text/plain' },
+    eventTypeRule: { kind: 'provider' },
+    dedupRule: { kind: 'provider' },
+    disabled: false,
+    createdAt: '',
+    updatedAt: '',
+  };
+  const form = sourceFormOf(stored);
+  assert.deepEqual([form.handshake, form.verifyToken], ['meta', 'from-meta']);
+  const edit = (state: SourceFormState) => sourceBodyOf(state, 'edit', { tenantEditable: false });
+  assert.deepEqual(edit(form).handshake, { kind: 'meta', verifyToken: 'from-meta' });
+  const cleared = edit({ ...form, handshake: 'none' });
+  assert.equal(cleared.handshake, null);
+  assert.equal(parseSourceFields(cleared, ingestConfig()).handshake, null, 'null clears it on PATCH');
+  const none = sourceFormOf({ ...stored, handshake: null });
+  assert.deepEqual([none.handshake, none.verifyToken], ['none', '']);
+  const okta = sourceFormOf({ ...stored, handshake: { kind: 'okta' } });
+  assert.deepEqual([okta.handshake, okta.verifyToken], ['okta', '']);
 });
 
 test('edit: switching to a scheme whose secret the provider issues asks for that secret', () => {
@@ -226,9 +338,24 @@ describe('against a real gateway', () => {
     assert.equal(repeat.status, 200);
     assert.equal(repeat.headers.get('x-hookline-message-id'), first.headers.get('x-hookline-message-id'));
     assert.equal((await post('text/plain', 'r-2')).status, 415);
+    const verify = (token: string) =>
+      fetch(
+        `${gateway.url}${created.ingestPath}?hub.mode=subscribe&hub.challenge=c-42&hub.verify_token=${token}`,
+      );
+    const handshake = await verify('meta-verify-token');
+    assert.equal(handshake.status, 200, 'the Meta handshake set in the form is answered');
+    assert.equal(await handshake.text(), 'c-42');
+    assert.equal((await verify('wrong')).status, 403);
 
     const edited = sourceBodyOf(
-      { ...form, contentTypes: '', dedupKind: 'none', responseStatus: '204', responseBody: '' },
+      {
+        ...form,
+        contentTypes: '',
+        dedupKind: 'none',
+        responseStatus: '204',
+        responseBody: '',
+        handshake: 'none',
+      },
       'edit',
       { tenantEditable: false },
     );
@@ -237,5 +364,7 @@ describe('against a real gateway', () => {
     assert.deepEqual(saved.dedupRule, { kind: 'none' });
     assert.deepEqual(saved.response, { status: 204, body: '', contentType: 'text/plain' });
     assert.equal(saved.secretCount, 1, 'an edit without a secret keeps the secret');
+    assert.equal(saved.handshake, null, 'None on edit clears the handshake');
+    assert.equal((await verify('meta-verify-token')).status, 405);
   });
 });

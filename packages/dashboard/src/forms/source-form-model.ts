@@ -14,6 +14,12 @@ import {
   sourceSecretProblem,
 } from '../../../server/src/ingest/source-rules.ts';
 import type { Json, Source } from '../api/types.ts';
+import {
+  type HandshakeChoice,
+  handshakeBodyOf,
+  handshakeErrors,
+  handshakeFieldsOf,
+} from './source-handshake.ts';
 
 /**
  * The source form as text fields, its checks as the user types, and the API body it becomes. The server
@@ -98,6 +104,10 @@ export interface SourceFormState {
   requireJson: boolean;
   /** Store and forward compressed bodies decompressed. */
   decompress: boolean;
+  /** The provider URL-registration handshake to answer (source-handshake.ts). */
+  handshake: HandshakeChoice;
+  /** meta: the token Meta sends back as hub.verify_token. */
+  verifyToken: string;
   /** Accepted media types, comma or line separated; empty for any. */
   contentTypes: string;
   responseStatus: string;
@@ -133,6 +143,8 @@ export function emptySourceForm(): SourceFormState {
     alias: '',
     requireJson: false,
     decompress: false,
+    handshake: 'none',
+    verifyToken: '',
     contentTypes: '',
     responseStatus: String(DEFAULT_RESPONSE.status),
     responseContentType: DEFAULT_RESPONSE.contentType,
@@ -171,6 +183,7 @@ export function sourceFormOf(source: Source): SourceFormState {
     alias: source.alias ?? '',
     requireJson: source.requireJson,
     decompress: source.decompress,
+    ...handshakeFieldsOf(source.handshake),
     contentTypes: (source.contentTypes ?? []).join(', '),
     responseStatus:
       typeof response.status === 'number' ? String(response.status) : String(DEFAULT_RESPONSE.status),
@@ -342,6 +355,7 @@ export function validateSourceForm(
   ) {
     errors.alias = 'One path segment such as /github, or empty.';
   }
+  Object.assign(errors, handshakeErrors(state));
   return errors;
 }
 
@@ -373,6 +387,7 @@ export function sourceBodyOf(
     verification,
     requireJson: state.requireJson,
     decompress: state.decompress,
+    handshake: handshakeBodyOf(state),
     alias: state.alias === '' ? null : state.alias,
     eventTypeRule:
       state.ruleKind === 'header'
