@@ -14,6 +14,7 @@ import {
   sourceFormOf,
   validateSourceForm,
 } from '../forms/source-form-model.ts';
+import { HANDSHAKE_CHOICES, handshakeInfo, MAX_VERIFY_TOKEN } from '../forms/source-handshake.ts';
 import { toApiError } from '../hooks/use-load.ts';
 import { ErrorBanner } from './error-banner.tsx';
 import { describedBy, FormField } from './form-field.tsx';
@@ -27,7 +28,7 @@ type Field = keyof SourceFormState;
 /**
  * Create or edit a source: its verification scheme with the scheme's options and secrets, timestamp
  * tolerance, body size limit, accepted content types, event-type and dedup rules, the answer sent to the
- * provider, and alias. Checked as the user types; the server's coded error is shown on submit.
+ * provider, the provider's URL-registration handshake, and alias. Checked as the user types; the server's coded error is shown on submit.
  */
 export function SourceForm({
   source,
@@ -324,6 +325,32 @@ export function SourceForm({
           >
             <textarea rows={2} class="mono" spellcheck={false} {...input('responseBody', true)} />
           </FormField>
+        </div>
+        <div class="grid-2">
+          <FormField
+            id="source-handshake"
+            label="Provider handshake"
+            hint={handshakeInfo(state.handshake)?.hint}
+            error={shown('handshake')}
+          >
+            <select {...input('handshake', true)}>
+              {HANDSHAKE_CHOICES.map((choice) => (
+                <option key={choice.kind} value={choice.kind}>
+                  {choice.label}
+                </option>
+              ))}
+            </select>
+          </FormField>
+          {state.handshake === 'meta' ? (
+            <FormField
+              id="source-verifyToken"
+              label="Verify token"
+              hint={`The text typed as Verify Token in Meta's webhook settings (at most ${MAX_VERIFY_TOKEN} characters).`}
+              error={shown('verifyToken')}
+            >
+              <input type="text" autoComplete="off" spellcheck={false} {...input('verifyToken', true)} />
+            </FormField>
+          ) : null}
         </div>
       </fieldset>
       <ErrorBanner error={serverError} />

@@ -20,6 +20,7 @@ import {
   sourceRotationBody,
 } from '../forms/secret-rotation-model.ts';
 import { schemeInfo, sourceSecretError } from '../forms/source-form-model.ts';
+import { handshakeInfo } from '../forms/source-handshake.ts';
 import { useCapabilities } from '../hooks/use-capabilities.ts';
 import { toApiError, useLoad } from '../hooks/use-load.ts';
 import { navigate, type Route } from '../router.ts';
@@ -261,6 +262,20 @@ function SourceDetail({ id, created }: { id: string; created: Shown | null }) {
             <dd>{data.requireJson ? 'yes' : 'no'}</dd>
             <dt>Compressed bodies</dt>
             <dd>{data.decompress ? 'forwarded decompressed' : 'forwarded as they came'}</dd>
+            <dt>Handshake</dt>
+            <dd>
+              {data.handshake ? (
+                (handshakeInfo(data.handshake.kind)?.label ?? data.handshake.kind)
+              ) : (
+                <span class="muted">none</span>
+              )}
+              {data.handshake?.kind === 'meta' ? (
+                <span class="muted">
+                  {' '}
+                  (verify token <code class="mono">{data.handshake.verifyToken}</code>)
+                </span>
+              ) : null}
+            </dd>
             <dt>Answer</dt>
             <dd>
               {String(response.status ?? '')} <span class="muted">{String(response.contentType ?? '')}</span>

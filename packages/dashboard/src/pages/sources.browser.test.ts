@@ -243,6 +243,64 @@ describe('dashboard: sources (browser)', { skip: skip ?? false }, () => {
     assert.deepEqual(errors, []);
   });
 
+  test('a provider handshake through the form: X’s and Meta’s rules, answered, shown, kept, and cleared by None', async () => {
+    await page.goto(`${gateway.url}/ui/#/sources/new`);
+    await page.getByRole('heading', { name: 'New source' }).waitFor();
+    await page.getByLabel('Name').fill('whatsapp');
+    const handshake = page.getByLabel('Provider handshake');
+    await handshake.selectOption('x');
+    await page.getByText("X's CRC: GET ?crc_token=…", { exact: false }).waitFor();
+    await page
+      .getByText("X signs its answer with the source's secret: use the Generic HMAC header scheme.")
+      .waitFor();
+    await page.getByLabel('Scheme').selectOption('hmac');
+    await page.getByLabel('Header', { exact: true }).fill('X-Hub-Signature-256');
+    const needsJson = page.getByText('X needs "Refuse bodies that are not JSON"', { exact: false });
+    await needsJson.waitFor();
+    await page.getByLabel('Refuse bodies that are not JSON').check();
+    await needsJson.waitFor({ state: 'detached' });
+
+    await handshake.selectOption('meta');
+    const verifyToken = page.getByLabel('Verify token');
+    await page.getByRole('button', { name: 'Create source' }).click();
+    await page
+      .getByText("Required for Meta: 1 to 256 characters, as typed in Meta's webhook settings.")
+      .waitFor();
+    assert.equal(await verifyToken.evaluate((element) => element === document.activeElement), true);
+    assert.match(page.url(), /#\/sources\/new$/, 'nothing was sent');
+    await verifyToken.fill('meta-verify');
+    await screenshot(page, 'source-new-handshake-desktop');
+    await page.getByRole('button', { name: 'Create source' }).click();
+    await page.getByText('Copy it now: it is shown only once.').waitFor();
+    const id = /#\/sources\/(src_[0-9A-Z]+)/.exec(page.url())?.[1] ?? '';
+    const saved = await gateway.api<{ ingestPath: string; handshake: unknown }>('GET', `/v1/sources/${id}`);
+    assert.deepEqual(saved.handshake, { kind: 'meta', verifyToken: 'meta-verify' });
+    const verify = () =>
+      fetch(
+        `${gateway.url}${saved.ingestPath}?hub.mode=subscribe&hub.challenge=c-7&hub.verify_token=meta-verify`,
+      );
+    const answered = await verify();
+    assert.equal(answered.status, 200);
+    assert.equal(await answered.text(), 'c-7');
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    const settings = page.getByRole('region', { name: 'Settings' });
+    assert.match(await textOf(settings), /Handshake\s*Meta \(verify token meta-verify\)/);
+
+    await page.getByRole('button', { name: 'Edit' }).click();
+    assert.equal(await handshake.inputValue(), 'meta', 'the edit form keeps the handshake');
+    assert.equal(await verifyToken.inputValue(), 'meta-verify');
+    await handshake.selectOption('none');
+    await verifyToken.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('button', { name: 'Edit' }).waitFor();
+    await settings.getByText('verify token', { exact: false }).waitFor({ state: 'detached' });
+    assert.match(await textOf(settings), /Handshake\s*none/);
+    const edited = await gateway.api<{ handshake: unknown }>('GET', `/v1/sources/${id}`);
+    assert.equal(edited.handshake, null, 'None on edit clears it');
+    assert.equal((await verify()).status, 405);
+    assert.deepEqual(errors, []);
+  });
+
   test('phone viewport: the list and a source fit the screen', async () => {
     const phone = await newPage(browser, PHONE);
     try {
