@@ -40,11 +40,17 @@ export const endpointsCommand = resourceCommand({
   hookline endpoints recover ep_123 --since 2026-11-20T00:00:00Z --until 2026-11-21T00:00:00Z`,
 });
 
-/** `hookline sources …` */
+/**
+ * `hookline sources …`. `--handshake` and `--verify-token` fill one `handshake` object, which an update
+ * replaces whole; a field flag only sets a string, so clearing it is `--data '{"handshake":null}'`.
+ */
 export const sourcesCommand = resourceCommand({
   name: 'sources',
   path: '/v1/sources',
   noun: 'inbound sources (ingest URLs)',
+  notes: `--handshake answers a provider's URL check (docs/receiving.md, Provider handshakes); x and zoom need
+the hmac scheme, x also requireJson. An update replaces the whole handshake (--handshake meta with a new
+--verify-token); --data '{"handshake":null}' clears it.`,
   actions: ['list', 'create', 'get', 'update', 'delete'],
   itemActions: [sourceRotateTokenAction, sourceRotateSecretAction, sourceFailuresAction],
   columns: ['id', 'name', 'verification.scheme', 'ingestPath', 'alias', 'disabled'],
@@ -55,10 +61,17 @@ export const sourcesCommand = resourceCommand({
       help: 'verification scheme (stripe, github, standard-webhooks, hmac, none, …)',
     },
     secret: { body: 'secret', help: 'verification secret (generated when omitted and the scheme allows)' },
+    handshake: {
+      body: 'handshake.kind',
+      help: 'provider handshake to answer: meta, x, zoom, microsoft-graph, dropbox, okta',
+    },
+    'verify-token': { body: 'handshake.verifyToken', help: "meta: the verify token set in Meta's settings" },
   },
   examples: `  hookline sources list
   hookline sources create --name stripe --scheme stripe --secret whsec_…
   hookline sources get src_123 --json
+  hookline sources update src_123 --handshake meta --verify-token my-verify-token
+  hookline sources update src_123 --data '{"handshake":null}'
   hookline sources rotate-token src_123
   hookline sources rotate-secret src_123 --secret whsec_… --grace 1h
   hookline sources failures src_123`,
