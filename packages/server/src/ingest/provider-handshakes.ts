@@ -48,7 +48,8 @@ function only(params: URLSearchParams, name: string): string | null {
  * X's Account Activity CRC answer: `sha256=` and the base64 HMAC-SHA256 of the token under the consumer
  * secret, which is also the key X signs events with. That makes the CRC an oracle for the signature of
  * any text a caller picks, so a token that parses as JSON is refused: it could otherwise be posted
- * back as a verified JSON event (an X source must require JSON, see handshake-input.ts).
+ * back as a verified JSON event; any other answer signs a body an X source refuses, since it must
+ * require JSON (assertHandshakeFits in source-input.ts).
  */
 function xCrc(token: string, secret: string): HandshakeAnswer | null {
   try {
