@@ -1,9 +1,13 @@
+// Node-free server rules, bundled by Vite, so the form refuses what the API refuses.
+import { handshakeProblem, MAX_VERIFY_TOKEN } from '../../../server/src/ingest/source-rules.ts';
 import type { Json, SourceHandshake } from '../api/types.ts';
+
+export { MAX_VERIFY_TOKEN } from '../../../server/src/ingest/source-rules.ts';
 
 /**
  * A source's provider handshake in the form: the choice, Meta's verify token, the hint per choice and
- * the checks the server makes on create and on the merged update (ingest/source-input.ts,
- * `checkHandshake` and `assertHandshakeFits`). docs/receiving.md "Provider handshakes" is the reference.
+ * the checks the server makes on create and on the merged update (its rules in ingest/source-rules.ts,
+ * applied by `checkHandshake` and `assertHandshakeFits` in ingest/source-input.ts). docs/receiving.md "Provider handshakes" is the reference.
  */
 
 export type HandshakeChoice = 'none' | SourceHandshake['kind'];
@@ -45,9 +49,6 @@ export const HANDSHAKE_CHOICES: readonly HandshakeInfo[] = [
   },
 ];
 
-/** The server's bound on Meta's verify token. */
-export const MAX_VERIFY_TOKEN = 256;
-
 export function handshakeInfo(kind: string): HandshakeInfo | undefined {
   return HANDSHAKE_CHOICES.find((choice) => choice.kind === kind);
 }
@@ -75,14 +76,13 @@ export function handshakeErrors(state: {
       verifyToken: `Required for Meta: 1 to ${MAX_VERIFY_TOKEN} characters, as typed in Meta's webhook settings.`,
     };
   }
-  // X and Zoom sign their answer with the source's secret, which must be the provider's HMAC key.
-  if ((kind === 'x' || kind === 'zoom') && state.scheme !== 'hmac') {
+  const problem = handshakeProblem(kind, state);
+  if (problem === 'needs_hmac') {
     return {
       handshake: `${handshakeInfo(kind)?.label} signs its answer with the source's secret: use the Generic HMAC header scheme.`,
     };
   }
-  // X's answer is an HMAC of any token a caller picks: only a JSON-only source keeps it from signing a body.
-  if (kind === 'x' && !state.requireJson) {
+  if (problem === 'needs_json') {
     return { handshake: 'X needs "Refuse bodies that are not JSON": its answer could sign any other body.' };
   }
   return {};

@@ -18,7 +18,6 @@ import { createRateLimiter } from './rate-limiter.ts';
 import { readBody } from './read-body.ts';
 import type { SourceFailures } from './source-failures.ts';
 import { createSourceResolver, type SourceResolver } from './source-resolver.ts';
-import { activeSecrets } from './verify-source.ts';
 
 /** Options of {@link ingestRoutes}. */
 export interface IngestRoutesOptions {
@@ -255,7 +254,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app,
     source: Source | null,
   ): FastifyReply | null {
     if (source === null || source.disabled || source.handshake === null) return null;
-    const answer = urlHandshake(source, request, activeSecrets(source, clock()));
+    const answer = urlHandshake(source, request, clock());
     if (answer === null) return null;
     if (hasBody(request)) reply.header('connection', 'close');
     return answerHandshake(request, reply, source.id, answer);

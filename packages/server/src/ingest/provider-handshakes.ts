@@ -2,6 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Source } from '../store/types.ts';
 import { IngestError } from './ingest-errors.ts';
+import { activeSecrets } from './verify-source.ts';
 
 /**
  * How a handshake is answered: always a 200 (a refused handshake throws instead), with a body the
@@ -77,12 +78,12 @@ function xCrc(token: string, secret: string): HandshakeAnswer | null {
  *
  * None of them is signed by its provider, and none needs to be: the answer stores, forwards and
  * triggers nothing, echoes only printable text as `text/plain` (or inside JSON), and is given only to
- * sources configured for that provider. `secrets` are the source's live secrets, newest first.
+ * sources configured for that provider. `now` picks the live secrets (X's answer only).
  */
 export function urlHandshake(
-  source: Pick<Source, 'handshake'>,
+  source: Pick<Source, 'handshake' | 'secrets'>,
   request: { method: string; url: string; headers: IncomingHttpHeaders },
-  secrets: readonly string[],
+  now: number,
 ): HandshakeAnswer | null {
   const handshake = source.handshake;
   if (handshake === null) return null;
@@ -106,7 +107,7 @@ export function urlHandshake(
     }
     case 'x': {
       const token = challengeOf(only(params, 'crc_token'));
-      const secret = secrets[0];
+      const secret = token === null ? undefined : activeSecrets(source, now)[0];
       return token === null || secret === undefined ? null : xCrc(token, secret);
     }
     case 'dropbox': {

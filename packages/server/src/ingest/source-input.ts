@@ -8,11 +8,14 @@ import type { IngestConfig } from './ingest-config.ts';
 import { isJsonPointer } from './json-pointer.ts';
 import {
   DEFAULT_RESPONSE,
+  HANDSHAKE_KINDS,
   HEADER_NAME,
   HEADER_VALUE,
+  handshakeProblem,
   MAX_GIVEN_SECRETS,
   MAX_RESPONSE_BODY,
   MAX_SECRET_LENGTH,
+  MAX_VERIFY_TOKEN,
   MEDIA_TYPE,
 } from './source-rules.ts';
 
@@ -239,15 +242,6 @@ function checkMediaType(value: string, i: number): string {
   return type;
 }
 
-const HANDSHAKE_KINDS: readonly SourceHandshake['kind'][] = [
-  'meta',
-  'x',
-  'zoom',
-  'microsoft-graph',
-  'dropbox',
-  'okta',
-];
-
 /** A provider handshake (provider-handshakes.ts): `{kind}`, and Meta's `verifyToken`; null for none. */
 function checkHandshake(value: unknown): SourceHandshake | null {
   if (value === null) return null;
@@ -256,28 +250,31 @@ function checkHandshake(value: unknown): SourceHandshake | null {
   }
   if (value.kind === 'meta') {
     checkKeys(value, ['kind', 'verifyToken'], 'handshake', 'the meta handshake');
-    return { kind: 'meta', verifyToken: checkString(value.verifyToken, 'handshake.verifyToken', 256) };
+    return {
+      kind: 'meta',
+      verifyToken: checkString(value.verifyToken, 'handshake.verifyToken', MAX_VERIFY_TOKEN),
+    };
   }
   checkKeys(value, ['kind'], 'handshake', `the ${value.kind} handshake`);
   return { kind: value.kind } as SourceHandshake;
 }
 
-/**
- * A handshake answered with an HMAC under the source's secret (X, Zoom) needs the hmac scheme, whose
- * secrets are the provider's; X's answer can sign any text a caller picks, so its source must refuse
- * bodies that are not JSON (see provider-handshakes.ts). Checked on the source as it will be saved.
- */
+/** The handshake's rules on the source as it will be saved (`handshakeProblem` in source-rules.ts). */
 export function assertHandshakeFits(
   source: Pick<Source, 'handshake' | 'verification' | 'requireJson'>,
 ): void {
   const kind = source.handshake?.kind;
-  if ((kind === 'x' || kind === 'zoom') && source.verification.scheme !== 'hmac') {
+  const problem = handshakeProblem(kind, {
+    scheme: source.verification.scheme,
+    requireJson: source.requireJson,
+  });
+  if (problem === 'needs_hmac') {
     throw invalid(
       'handshake',
       `the ${kind} handshake signs with the source's secret: it needs the hmac scheme`,
     );
   }
-  if (kind === 'x' && !source.requireJson) {
+  if (problem === 'needs_json') {
     throw invalid(
       'handshake',
       'the x handshake needs requireJson: true (its answer could sign a non-JSON body)',

@@ -1,5 +1,5 @@
 import { isBase64Secret } from '../secrets/is-base64-secret.ts';
-import type { Source } from '../store/types.ts';
+import type { Source, SourceHandshake } from '../store/types.ts';
 
 // The shapes a source's settings must have, in a module with no Node or server imports: the API checks
 // them (source-input.ts) and the dashboard's source form checks them as the user types, so the two agree.
@@ -40,5 +40,33 @@ export function sourceSecretProblem(scheme: string, secret: string): string | un
     const name = scheme === 'svix' ? 'Svix' : 'Standard Webhooks';
     return `${name} secrets are whsec_ followed by the base64 of 24 to 64 bytes.`;
   }
+  return undefined;
+}
+
+/** The provider handshakes a source may answer (provider-handshakes.ts). */
+export const HANDSHAKE_KINDS: readonly SourceHandshake['kind'][] = [
+  'meta',
+  'x',
+  'zoom',
+  'microsoft-graph',
+  'dropbox',
+  'okta',
+];
+
+/** The longest verify token a Meta handshake takes. */
+export const MAX_VERIFY_TOKEN = 256;
+
+/**
+ * The rule a handshake breaks on a source, or undefined; each side words it for its own reader. X and
+ * Zoom answer with an HMAC under the source's secret, so they need the hmac scheme, whose secrets are
+ * the provider's (`needs_hmac`). X's answer can sign any text a caller picks, so its source must refuse
+ * bodies that are not JSON (`needs_json`, see provider-handshakes.ts).
+ */
+export function handshakeProblem(
+  kind: string | undefined,
+  source: { scheme: string; requireJson: boolean },
+): 'needs_hmac' | 'needs_json' | undefined {
+  if ((kind === 'x' || kind === 'zoom') && source.scheme !== 'hmac') return 'needs_hmac';
+  if (kind === 'x' && !source.requireJson) return 'needs_json';
   return undefined;
 }
