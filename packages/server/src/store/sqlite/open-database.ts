@@ -28,7 +28,7 @@ export interface DatabaseOptions {
 export function openDatabase(options: DatabaseOptions): DatabaseSync {
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const db = new DatabaseSync(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
-  db.exec('PRAGMA journal_mode = WAL');
+  enableWal(db, options.busyTimeoutMs ?? 5000);
   db.exec(`PRAGMA synchronous = ${sqliteSyncsCommits(options) ? 'FULL' : 'NORMAL'}`);
   db.exec('PRAGMA foreign_keys = ON');
   db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
@@ -41,6 +41,28 @@ export function openDatabase(options: DatabaseOptions): DatabaseSync {
   if (options.maxPageCount !== undefined)
     db.exec(`PRAGMA max_page_count = ${Math.trunc(options.maxPageCount)}`);
   return db;
+}
+
+const SQLITE_BUSY = 5;
+
+/**
+ * Switches the file to WAL, waiting (up to the busy timeout) for another process doing the same. Two
+ * processes opening one new file at once race to convert it, and SQLite answers the loser SQLITE_BUSY at
+ * once without calling the busy handler: migrate.test.ts's two-process start failed about 1 run in 15.
+ * The wait blocks, but only while opening, which is synchronous anyway.
+ */
+function enableWal(db: DatabaseSync, timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      db.exec('PRAGMA journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { errcode?: number }).errcode !== SQLITE_BUSY || Date.now() >= deadline) throw error;
+      Atomics.wait(pause, 0, 0, 10);
+    }
+  }
 }
 
 /** True when SQLite itself must fsync at each commit (FULL durability without the off-thread syncer). */
